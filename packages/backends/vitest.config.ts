@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared';
+import { sourceConditions } from '../../vitest.shared.ts';
 
 export default defineConfig(sourceConditions);

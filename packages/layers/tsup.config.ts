@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // tfjs-core's gradient registrations are extensionless ESM that plain Node cannot load: inline them.
+  noExternal: [/register_all_gradients/],
 });
