@@ -1,0 +1,47 @@
+export { BasicBlock } from './basic-block.js';
+export { describeConfig, parseConfig } from './checkpoint.js';
+export {
+  FCN,
+  FCN_VARIANTS,
+  type FcnConfig,
+  type FcnOptions,
+  type FcnVariant,
+  fcn,
+  type TrunkSpec,
+  type UpsampleInit,
+} from './fcn.js';
+export { d2lKey } from './formats/d2l.js';
+export { detectFormat, type WeightFormat } from './formats/detect.js';
+export {
+  RESNET_BLOCKS,
+  type ResNetArch,
+  type ResNetOptions,
+  ResNetTrunk,
+  resnet18Trunk,
+  resnet34Trunk,
+  type StageOutputs,
+  type TrunkConfig,
+} from './resnet.js';
+export {
+  DTYPE_BYTES,
+  type Dtype,
+  float32Tensor,
+  int64Tensor,
+  type RawTensor,
+  toFloat32,
+} from './safetensors/dtypes.js';
+export {
+  type ReadSafetensorsOptions,
+  readSafetensors,
+  type Safetensors,
+  SafetensorsError,
+} from './safetensors/read.js';
+export { type TensorToWrite, writeSafetensors } from './safetensors/write.js';
+export {
+  fromWeights,
+  type LoadReport,
+  type LoadWeightsOptions,
+  loadWeights,
+  type SaveWeightsOptions,
+  saveWeights,
+} from './weights.js';

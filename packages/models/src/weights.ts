@@ -1,0 +1,183 @@
+import { buildFromConfig, CONFIG_KEY, describeConfig, parseConfig, sameArchitecture } from './checkpoint.js';
+import { FCN, type FcnConfig } from './fcn.js';
+import { d2lArch, d2lTransfer } from './formats/d2l.js';
+import { detectFormat, NATIVE_FORMAT_TAG, type WeightFormat } from './formats/detect.js';
+import { loadInto, stateToFile, type Transfer } from './formats/state-transfer.js';
+import { torchvisionTransfer } from './formats/torchvision.js';
+import type { ResNetTrunk } from './resnet.js';
+import type { RawTensor } from './safetensors/dtypes.js';
+import { readSafetensors, type Safetensors } from './safetensors/read.js';
+import { writeSafetensors } from './safetensors/write.js';
+
+const nativeTransfer: Transfer = { name: 'fcn.ts', layout: 'tfjs', fileKey: (key) => key };
+
+export interface SaveWeightsOptions {
+  /**
+   * 'native' (default): every parameter and buffer in TF.js layouts, with the config in the metadata,
+   * so `fromWeights` rebuilds the model. 'd2l': the chapter's PyTorch FCN-32s state dict (FCN-32s only).
+   * 'torchvision': the trunk alone as a torchvision ResNet state dict (without `fc.*`).
+   */
+  format?: WeightFormat;
+}
+
+/** The model's weights as a safetensors file. */
+export function saveWeights(model: FCN, options: SaveWeightsOptions = {}): Uint8Array {
+  const { format = 'native' } = options;
+  const config = JSON.stringify(model.config);
+  switch (format) {
+    case 'native':
+      return writeSafetensors(stateToFile(model, nativeTransfer), {
+        format: NATIVE_FORMAT_TAG,
+        [CONFIG_KEY]: config,
+      });
+    case 'd2l':
+      assertD2lVariant(model);
+      // PyTorch's convention for a state dict in safetensors is metadata format 'pt'.
+      return writeSafetensors(stateToFile(model, d2lTransfer, { numBatchesTracked: true }), {
+        format: 'pt',
+        [CONFIG_KEY]: config,
+      });
+    case 'torchvision':
+      return writeSafetensors(stateToFile(model.trunk, torchvisionTransfer, { numBatchesTracked: true }), {
+        format: 'pt',
+      });
+    default:
+      throw new Error(`saveWeights: unknown format '${format}' (native, d2l or torchvision)`);
+  }
+}
+
+export interface LoadWeightsOptions {
+  /** Skip detection and insist on this layout. */
+  format?: WeightFormat;
+}
+
+export interface LoadReport {
+  format: WeightFormat;
+  /** File keys that were deliberately not loaded (`fc.*`, `num_batches_tracked`). */
+  ignored: string[];
+}
+
+/**
+ * Load a safetensors file into a model, detecting its layout from the keys (see `detectFormat`):
+ * a native checkpoint or a d2l PyTorch FCN-32s state dict into an `FCN`; a torchvision ResNet state dict
+ * into the trunk of an `FCN` (its head keeps its initialisation) or into a `ResNetTrunk`.
+ * A file of the wrong kind, a missing key or a wrong shape is refused with an error naming the key and
+ * what was expected; nothing changes unless every check passes.
+ */
+export function loadWeights(
+  model: FCN | ResNetTrunk,
+  bytes: Uint8Array | ArrayBuffer,
+  options: LoadWeightsOptions = {},
+): LoadReport {
+  const file = readSafetensors(bytes);
+  return loadParsed(model, file, options.format ?? detectFormat(file));
+}
+
+function loadParsed(model: FCN | ResNetTrunk, file: Safetensors, format: WeightFormat): LoadReport {
+  if (format === 'torchvision') {
+    const trunk = model instanceof FCN ? model.trunk : model;
+    return { format, ignored: loadInto(trunk, file.tensors, torchvisionTransfer) };
+  }
+  if (!(model instanceof FCN)) {
+    throw new Error(`a ${format} weight file holds a whole FCN; load it into an FCN, not a ResNetTrunk`);
+  }
+  if (format === 'd2l') {
+    assertD2lVariant(model);
+    return { format, ignored: loadInto(model, file.tensors, d2lTransfer) };
+  }
+  if (format === 'native') {
+    const stored = file.metadata[CONFIG_KEY];
+    if (stored !== undefined) {
+      const config = parseConfig(stored);
+      if (!sameArchitecture(config, model.config)) {
+        throw new Error(
+          `this weight file holds ${describeConfig(config)}; the model is ${describeConfig(model.config)}`,
+        );
+      }
+    }
+    return { format, ignored: loadInto(model, file.tensors, nativeTransfer) };
+  }
+  throw new Error(`loadWeights: unknown format '${format}' (native, d2l or torchvision)`);
+}
+
+/**
+ * Rebuild a model from a weight file alone: a native checkpoint (its config is in the metadata) or a
+ * d2l PyTorch FCN state dict (trunk depth and width, and the class count, are read from the shapes).
+ * A torchvision file holds only a trunk: build `fcn({ trunk })` and `loadWeights` it instead.
+ */
+export function fromWeights(bytes: Uint8Array | ArrayBuffer): FCN {
+  const file = readSafetensors(bytes);
+  const format = detectFormat(file);
+  if (format === 'torchvision') {
+    throw new Error(
+      'a torchvision ResNet file holds only a trunk: build a model with fcn({ trunk }) and call loadWeights(model, bytes)',
+    );
+  }
+  const config = format === 'native' ? nativeConfig(file) : d2lConfig(file);
+  const model = buildFromConfig(config);
+  try {
+    loadParsed(model, file, format);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+function nativeConfig(file: Safetensors): FcnConfig {
+  const stored = file.metadata[CONFIG_KEY];
+  if (stored === undefined) {
+    throw new Error(
+      `this fcn.ts weight file has no '${CONFIG_KEY}' metadata, so fromWeights cannot rebuild it`,
+    );
+  }
+  const config = parseConfig(stored);
+  // Check the config against the tensors before building anything from it.
+  const { width } = config.trunk;
+  expectShape(file, 'trunk.conv1.weight', [7, 7, 3, width]);
+  expectShape(file, 'final_conv.weight', [1, 1, 8 * width, config.numClasses]);
+  return config;
+}
+
+function d2lConfig(file: Safetensors): FcnConfig {
+  const stem = tensorOf(file, '0.weight', '[width, 3, 7, 7]');
+  const width = stem.shape[0]!;
+  expectShape(file, '0.weight', [width, 3, 7, 7]);
+  const score = tensorOf(file, 'final_conv.weight', `[numClasses, ${8 * width}, 1, 1]`);
+  const numClasses = score.shape[0]!;
+  expectShape(file, 'final_conv.weight', [numClasses, 8 * width, 1, 1]);
+  const inferred: FcnConfig = {
+    trunk: { arch: d2lArch(new Set(file.tensors.keys())), width },
+    variant: '32s',
+    numClasses,
+    upsampleInit: 'bilinear',
+  };
+  // A file that fcn.ts exported carries its config (class names included): use it when it agrees.
+  const stored = file.metadata[CONFIG_KEY];
+  if (stored !== undefined) {
+    const config = parseConfig(stored);
+    if (sameArchitecture(config, inferred)) return config;
+  }
+  return inferred;
+}
+
+function tensorOf(file: Safetensors, key: string, expected: string): RawTensor {
+  const t = file.tensors.get(key);
+  if (!t) throw new Error(`weight file has no '${key}' (expected ${expected})`);
+  return t;
+}
+
+function expectShape(file: Safetensors, key: string, shape: number[]): void {
+  const t = tensorOf(file, key, `[${shape.join(', ')}]`);
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new Error(`'${key}': expected shape [${shape.join(', ')}], got [${t.shape.join(', ')}]`);
+  }
+}
+
+function assertD2lVariant(model: FCN): void {
+  if (model.variant !== '32s') {
+    throw new Error(
+      `the d2l PyTorch FCN layout holds an FCN-32s (final_conv, transpose_conv); this model is FCN-${model.variant}`,
+    );
+  }
+}
