@@ -1,0 +1,89 @@
+import { totalmem } from 'node:os';
+import '@tensorflow/tfjs-backend-wasm';
+import { describeReason, formatBackendLine } from '../backend-line.js';
+import {
+  NODE_AUTO_ORDER,
+  NODE_BACKENDS,
+  type NodeBackendChoice,
+  type NodeBackendName,
+  parseBackendChoice,
+} from '../backend-names.js';
+import type { BackendResult, Fallback, StartedBackend } from '../backend-result.js';
+import { asUnavailable } from '../backend-unavailable.js';
+import { setCpuBackend } from '../cpu-backend.js';
+import { startNativeBackend } from './native-backend.js';
+import { type NativePackageLoader, nodePackageLoader } from './native-package.js';
+import { startWasmNode } from './wasm-node.js';
+import { checkThreads, defaultWasmThreads } from './wasm-threads.js';
+import { type LoadDawn, startWebGpuNode } from './webgpu-node.js';
+
+export interface NodeBackendOptions {
+  /** Which backend; `'auto'` (the default) tries tensorflow-gpu → tensorflow → wasm → cpu. */
+  backend?: NodeBackendChoice | (string & {});
+  /** wasm threads; default one per logical CPU, at most 8. */
+  threads?: number;
+  /** Gets the one-line summary once the backend is set. */
+  log?: (line: string) => void;
+  /** The app to name in "pnpm add … in <appDir>" hints; default `apps/node-trainer`. */
+  appDir?: string;
+  /** Finds and imports tfjs-node(-gpu); tests inject fakes. */
+  nativeLoader?: NativePackageLoader;
+  /** Loads the optional `webgpu` package; tests inject fakes. */
+  loadDawn?: LoadDawn;
+}
+
+export type NodeBackendResult = BackendResult<NodeBackendName>;
+
+/**
+ * Picks and sets the TF.js backend for a Node app, once, at startup. `auto` takes the first that
+ * starts of tensorflow-gpu, tensorflow, wasm, cpu, and says in `fallbacks` (and the log line) why it
+ * passed over the others. A backend asked for by name that cannot start is an error naming the fix;
+ * an unknown name is an error listing the valid ones.
+ */
+export async function initBackend(options: NodeBackendOptions = {}): Promise<NodeBackendResult> {
+  const choice = parseBackendChoice(options.backend, NODE_BACKENDS);
+  const threads = checkThreads(options.threads ?? defaultWasmThreads());
+  const order = choice === 'auto' ? NODE_AUTO_ORDER : [choice];
+  const fallbacks: Fallback[] = [];
+  for (const name of order) {
+    let started: StartedBackend;
+    try {
+      started = await startNodeBackend(name, threads, options);
+    } catch (error) {
+      const unavailable = asUnavailable(name, error);
+      if (choice !== 'auto') throw unavailable;
+      fallbacks.push({ backend: name, why: unavailable.why });
+      continue;
+    }
+    const reason = describeReason(
+      choice === 'auto',
+      fallbacks.map((fallback) => fallback.backend),
+    );
+    const result: NodeBackendResult = { name, reason, ...started, fallbacks };
+    options.log?.(formatBackendLine(result));
+    return result;
+  }
+  throw new Error(`no backend started: ${fallbacks.map((f) => `${f.backend}: ${f.why}`).join('; ')}`);
+}
+
+async function startNodeBackend(
+  name: NodeBackendName,
+  threads: number,
+  options: NodeBackendOptions,
+): Promise<StartedBackend> {
+  switch (name) {
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+      return startNativeBackend(name, {
+        loader: options.nativeLoader ?? nodePackageLoader(),
+        appDir: options.appDir ?? 'apps/node-trainer',
+      });
+    case 'wasm':
+      return startWasmNode({ threads });
+    case 'webgpu':
+      return startWebGpuNode(options.loadDawn);
+    case 'cpu':
+      await setCpuBackend();
+      return { memoryLimitBytes: totalmem(), details: [] };
+  }
+}

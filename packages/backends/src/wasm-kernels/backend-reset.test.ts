@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { relativeError, seededValues, useWasmWithTrainingKernels, valuesOn } from './compare-backends.js';
+
+/** A fresh wasm module, as the backend picker builds when the thread count changes. */
+async function rebuildWasmBackend(): Promise<void> {
+  const factory = tf.findBackendFactory('wasm')!;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', factory, 2);
+  await tf.setBackend('wasm');
+}
+
+describe('training kernels across a rebuilt wasm backend', () => {
+  it('still work, including the cases handed back to shipped kernels', async () => {
+    await useWasmWithTrainingKernels();
+    await rebuildWasmBackend();
+    const values = seededValues(2 * 5 * 6 * 3, 41);
+    const compute = () => {
+      const x = tf.tensor4d(values, [2, 5, 6, 3]);
+      return [tf.sum(x, 3), tf.mean(x, [0, 2]), tf.sum(x, [0, 1, 2]), tf.tile(x, [1, 2, 1, 2])];
+    };
+    const expected = await valuesOn('cpu', compute);
+    const actual = await valuesOn('wasm', compute);
+    for (const [i, result] of actual.entries())
+      expect(relativeError(result, expected[i]!), `output ${i}`).toBeLessThan(1e-5);
+  });
+});

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ExplicitPad,
+  explicitPad,
+  relativeError,
+  seededValues,
+  useWasmWithTrainingKernels,
+  valuesOn,
+} from './compare-backends.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+
+interface InputGradCase {
+  /** Shape of the forward input, i.e. of dx. */
+  x: [number, number, number, number];
+  kernel: [number, number];
+  outChannels: number;
+  strides: number | [number, number];
+  pad: number | 'same' | 'valid' | ExplicitPad;
+}
+
+const cases: InputGradCase[] = [
+  { x: [2, 7, 6, 3], kernel: [3, 3], outChannels: 4, strides: 1, pad: 1 },
+  { x: [2, 8, 9, 3], kernel: [3, 3], outChannels: 5, strides: 2, pad: 1 },
+  { x: [2, 9, 10, 4], kernel: [3, 3], outChannels: 2, strides: 2, pad: 1 },
+  { x: [1, 9, 8, 2], kernel: [7, 7], outChannels: 3, strides: 2, pad: 3 },
+  { x: [2, 8, 8, 3], kernel: [7, 7], outChannels: 2, strides: 1, pad: 3 },
+  { x: [3, 6, 7, 4], kernel: [1, 1], outChannels: 2, strides: 2, pad: 0 },
+  { x: [2, 5, 6, 2], kernel: [1, 1], outChannels: 3, strides: 1, pad: 1 },
+  { x: [2, 10, 11, 3], kernel: [3, 3], outChannels: 2, strides: 2, pad: 'same' },
+  { x: [2, 10, 11, 3], kernel: [3, 3], outChannels: 2, strides: 2, pad: 'valid' },
+  { x: [2, 7, 8, 3], kernel: [3, 3], outChannels: 4, strides: 1, pad: explicitPad(1, 1, 1, 1) },
+  { x: [2, 9, 8, 3], kernel: [3, 3], outChannels: 4, strides: 2, pad: explicitPad(2, 0, 0, 1) },
+  { x: [1, 9, 7, 2], kernel: [3, 1], outChannels: 3, strides: [2, 1], pad: explicitPad(0, 3, 1, 0) },
+  { x: [1, 12, 11, 2], kernel: [4, 4], outChannels: 3, strides: 3, pad: explicitPad(5, 4, 4, 5) },
+  { x: [1, 64, 96, 4], kernel: [64, 64], outChannels: 4, strides: 32, pad: 16 },
+];
+
+describe('Conv2DBackpropInput on wasm', () => {
+  beforeAll(useWasmWithTrainingKernels);
+
+  it('replaces the shipped kernel', () => {
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(
+      conv2dBackpropInputConfig.kernelFunc,
+    );
+  });
+
+  it.each(cases)(
+    'matches cpu: dx $x, kernel $kernel, dy channels $outChannels, strides $strides, pad $pad',
+    async (c) => {
+      const filterShape = [...c.kernel, c.x[3], c.outChannels] as [number, number, number, number];
+      const dyShape = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.strides, 1, c.pad).outShape;
+      const dyValues = seededValues(tf.util.sizeFromShape(dyShape), 3);
+      const filterValues = seededValues(tf.util.sizeFromShape(filterShape), 4);
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+      const kernel = () => {
+        const inputs = { dy: tf.tensor4d(dyValues, dyShape), filter: tf.tensor4d(filterValues, filterShape) };
+        return [tf.engine().runKernel('Conv2DBackpropInput', inputs, attrs as never) as tf.Tensor];
+      };
+      const [expected] = await valuesOn('cpu', kernel);
+      const [actual] = await valuesOn('wasm', kernel);
+      expect(relativeError(actual!, expected!)).toBeLessThan(1e-4);
+    },
+  );
+});

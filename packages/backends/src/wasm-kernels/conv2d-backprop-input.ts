@@ -1,0 +1,87 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  Conv2DBackpropInput,
+  type Conv2DBackpropInputAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { resolveForwardConv } from './conv-geometry.js';
+import { conv2dExplicit } from './conv2d-explicit.js';
+import { type PhaseAxis, phaseAxis } from './phase-geometry.js';
+import { interleavePhases } from './phase-interleave.js';
+import { subPixelFilter } from './sub-pixel-filter.js';
+import { type WasmScratch, withScratch } from './wasm-scratch.js';
+
+/**
+ * `Conv2DBackpropInput` for the wasm backend — dX of `y = conv2d(x, W)`, and the forward pass of
+ * `conv2dTranspose` — on XNNPACK, by sub-pixel decomposition (see `phase-geometry.ts`): for each
+ * group of phases sharing a tap count (one group when the kernel is a multiple of the stride, at
+ * most four otherwise), one stride-1 convolution of `dy` with the flipped, phase-split filter
+ * (`sub-pixel-filter.ts`) yields those phases as blocks of output channels, and a depth-to-space
+ * with crop (`phase-interleave.ts`) places them. Unlike convolving a zero-inserted `dy`, no
+ * multiply touches an inserted zero. At stride 1 it is the plain convolution with the flipped,
+ * in/out-swapped filter and needs no interleave.
+ */
+export function conv2dBackpropInput(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: BackendWasm;
+  attrs: Conv2DBackpropInputAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  const [, height, width] = attrs.inputShape;
+  const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
+  const {
+    strides,
+    filter: kernel,
+    pads,
+  } = resolveForwardConv(
+    Conv2DBackpropInput,
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    dy.shape,
+    attrs,
+  );
+  const rows = phaseAxis(height, outHeight, kernel[0], strides[0], pads.top);
+  const cols = phaseAxis(width, outWidth, kernel[1], strides[1], pads.left);
+  return withScratch(backend, (scratch) => {
+    const phases = phaseConvolutions(scratch, dy, filter, strides, rows, cols);
+    if (strides[0] === 1 && strides[1] === 1) return phases[0]![0]!;
+    return interleavePhases(scratch, phases, rows, cols, height, width);
+  });
+}
+
+/** One stride-1 XNNPACK convolution per (row group, column group) of phases. */
+export function phaseConvolutions(
+  scratch: WasmScratch,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  strides: [number, number],
+  rows: PhaseAxis,
+  cols: PhaseAxis,
+): TensorInfo[][] {
+  return rows.groups.map((rowGroup) =>
+    cols.groups.map((colGroup) => {
+      const phaseFilter = subPixelFilter(scratch, filter, strides, rowGroup, colGroup);
+      const out = conv2dExplicit(scratch, dy, phaseFilter, {
+        strides: [1, 1],
+        dilations: [1, 1],
+        pads: {
+          top: rowGroup.padBefore,
+          bottom: rowGroup.padAfter,
+          left: colGroup.padBefore,
+          right: colGroup.padAfter,
+        },
+      });
+      scratch.free(phaseFilter);
+      return out;
+    }),
+  );
+}
+
+export const conv2dBackpropInputConfig: KernelConfig = {
+  kernelName: Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropInput as unknown as KernelFunc,
+};
