@@ -1,0 +1,47 @@
+/**
+ * `@fcn/train/browser`: the parts of the package without Node imports: the loss, the metrics, the
+ * optimiser, gradient accumulation, the memory estimate and micro-batch choice, evaluation, the epoch
+ * line, checkpoint encoding, and whole-image prediction (for the demo page).
+ */
+export {
+  type AccumulateOptions,
+  type BatchGradients,
+  batchGradients,
+  disposeGradients,
+} from './accumulate.js';
+export { ConfusionMatrix } from './confusion.js';
+export { type EpochRecord, formatEpochLine } from './epoch-line.js';
+export { withEvalMode } from './eval-mode.js';
+export { type EvalData, type EvaluateOptions, evaluate } from './evaluate.js';
+export { type CrossEntropyOptions, countLabelled, pixelCrossEntropy, softmaxCrossEntropy } from './loss.js';
+export { type ActivationCount, estimateTrainingMemory, parameterMemory } from './memory-estimate.js';
+export { type SegmentationMetrics, segmentationMetrics } from './metrics.js';
+export {
+  type ChooseMicroBatchOptions,
+  chooseMicroBatch,
+  describeMicroBatchPlan,
+  type MicroBatchPlan,
+  splitBatch,
+} from './micro-batch.js';
+export { fcnParamGroups, type ParamGroupOptions } from './param-groups.js';
+export { predictWholeImage, type WholeImageOptions, wholeImageLogits } from './predict-whole.js';
+export { type GroupSettings, type ParamGroup, Sgd, type SgdOptions } from './sgd.js';
+export {
+  type FitMode,
+  planTiles,
+  type TilePlan,
+  type TilingOptions,
+  WINDOW_MULTIPLE,
+  windowStarts,
+} from './tiling.js';
+export {
+  type DecodedCheckpoint,
+  decodeCheckpoint,
+  type EpochProgress,
+  encodeCheckpoint,
+  MOMENTUM_PREFIX,
+  restoreCheckpoint,
+  snapshotState,
+  TRAIN_STATE_KEY,
+  type TrainState,
+} from './train-state.js';

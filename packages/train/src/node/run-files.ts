@@ -1,0 +1,80 @@
+/**
+ * The files of a training run, all in one folder:
+ * - `checkpoint.safetensors`: weights + optimiser state + training state, for `resume`;
+ * - `model.safetensors`: the model alone (a native weight file for `fromWeights`, prediction, export);
+ * - `metrics.jsonl`: one JSON line per finished epoch.
+ * Both weight files are replaced atomically; the metrics log is rewritten from the checkpoint's history
+ * on resume, so it always agrees with the checkpoint.
+ */
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FCN } from '@fcn/models';
+import type { EpochRecord } from '../epoch-line.js';
+import type { Sgd } from '../sgd.js';
+import {
+  type DecodedCheckpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type TrainState,
+} from '../train-state.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export interface RunPaths {
+  dir: string;
+  checkpoint: string;
+  model: string;
+  metrics: string;
+}
+
+export function runPaths(dir: string): RunPaths {
+  return {
+    dir,
+    checkpoint: join(dir, 'checkpoint.safetensors'),
+    model: join(dir, 'model.safetensors'),
+    metrics: join(dir, 'metrics.jsonl'),
+  };
+}
+
+/** Write the checkpoint, then the model file, each atomically. */
+export async function saveCheckpoint(
+  paths: RunPaths,
+  model: FCN,
+  optimizer: Sgd,
+  state: TrainState,
+): Promise<void> {
+  await mkdir(paths.dir, { recursive: true });
+  const bytes = encodeCheckpoint(model, optimizer, state);
+  await writeFileAtomic(paths.checkpoint, bytes);
+  await writeFileAtomic(paths.model, decodeCheckpoint(bytes).modelBytes);
+}
+
+/** Read and decode a checkpoint file; a missing file is an error that names it. */
+export async function readCheckpoint(path: string): Promise<DecodedCheckpoint> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`no checkpoint to resume from: ${path} does not exist`);
+    throw e;
+  }
+  try {
+    return decodeCheckpoint(bytes);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/** One epoch's line for `metrics.jsonl` (undefined figures as `null`). */
+export function metricsLine(record: EpochRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+export async function appendMetrics(path: string, record: EpochRecord): Promise<void> {
+  await appendFile(path, metricsLine(record));
+}
+
+/** Replace the log with these records (on resume: the checkpoint's history). */
+export async function rewriteMetrics(path: string, history: readonly EpochRecord[]): Promise<void> {
+  await writeFileAtomic(path, history.map(metricsLine).join(''));
+}
