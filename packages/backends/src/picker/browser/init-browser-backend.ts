@@ -1,12 +1,11 @@
-import { describeReason, formatBackendLine } from '../backend-line.js';
 import {
   BROWSER_BACKENDS,
   type BrowserBackendChoice,
   type BrowserBackendName,
   parseBackendChoice,
 } from '../backend-names.js';
-import type { BackendResult, Fallback, StartedBackend } from '../backend-result.js';
-import { asUnavailable } from '../backend-unavailable.js';
+import type { BackendResult } from '../backend-result.js';
+import { startFirst } from '../start-first.js';
 import { type BrowserProbes, probeBrowser } from './browser-probes.js';
 import { chooseBrowserBackend } from './choose-browser-backend.js';
 import { startBrowserBackend } from './start-browser-backend.js';
@@ -37,24 +36,11 @@ export async function initBrowserBackend(options: BrowserBackendOptions = {}): P
   const choice = parseBackendChoice(options.backend, BROWSER_BACKENDS);
   const probes = options.probes ?? (await probeBrowser());
   const plan = chooseBrowserBackend(choice, probes);
-  const fallbacks: Fallback[] = [...plan.passedOver];
-  for (const name of plan.candidates) {
-    let started: StartedBackend;
-    try {
-      started = await startBrowserBackend(name, { ...options, probes });
-    } catch (error) {
-      const unavailable = asUnavailable(name, error);
-      if (choice !== 'auto') throw unavailable;
-      fallbacks.push({ backend: name, why: unavailable.why });
-      continue;
-    }
-    const reason = describeReason(
-      choice === 'auto',
-      fallbacks.map((fallback) => fallback.backend),
-    );
-    const result: BrowserBackendResult = { name, reason, ...started, fallbacks };
-    options.log?.(formatBackendLine(result));
-    return result;
-  }
-  throw new Error(`no backend started: ${fallbacks.map((f) => `${f.backend}: ${f.why}`).join('; ')}`);
+  return startFirst({
+    candidates: plan.candidates,
+    auto: choice === 'auto',
+    passedOver: plan.passedOver,
+    start: (name) => startBrowserBackend(name, { ...options, probes }),
+    log: options.log,
+  });
 }

@@ -1,6 +1,5 @@
 import { totalmem } from 'node:os';
 import '@tensorflow/tfjs-backend-wasm';
-import { describeReason, formatBackendLine } from '../backend-line.js';
 import {
   NODE_AUTO_ORDER,
   NODE_BACKENDS,
@@ -8,9 +7,9 @@ import {
   type NodeBackendName,
   parseBackendChoice,
 } from '../backend-names.js';
-import type { BackendResult, Fallback, StartedBackend } from '../backend-result.js';
-import { asUnavailable } from '../backend-unavailable.js';
+import type { BackendResult, StartedBackend } from '../backend-result.js';
 import { setCpuBackend } from '../cpu-backend.js';
+import { startFirst } from '../start-first.js';
 import { startNativeBackend } from './native-backend.js';
 import { type NativePackageLoader, nodePackageLoader } from './native-package.js';
 import { startWasmNode } from './wasm-node.js';
@@ -43,27 +42,12 @@ export type NodeBackendResult = BackendResult<NodeBackendName>;
 export async function initBackend(options: NodeBackendOptions = {}): Promise<NodeBackendResult> {
   const choice = parseBackendChoice(options.backend, NODE_BACKENDS);
   const threads = checkThreads(options.threads ?? defaultWasmThreads());
-  const order = choice === 'auto' ? NODE_AUTO_ORDER : [choice];
-  const fallbacks: Fallback[] = [];
-  for (const name of order) {
-    let started: StartedBackend;
-    try {
-      started = await startNodeBackend(name, threads, options);
-    } catch (error) {
-      const unavailable = asUnavailable(name, error);
-      if (choice !== 'auto') throw unavailable;
-      fallbacks.push({ backend: name, why: unavailable.why });
-      continue;
-    }
-    const reason = describeReason(
-      choice === 'auto',
-      fallbacks.map((fallback) => fallback.backend),
-    );
-    const result: NodeBackendResult = { name, reason, ...started, fallbacks };
-    options.log?.(formatBackendLine(result));
-    return result;
-  }
-  throw new Error(`no backend started: ${fallbacks.map((f) => `${f.backend}: ${f.why}`).join('; ')}`);
+  return startFirst({
+    candidates: choice === 'auto' ? NODE_AUTO_ORDER : [choice],
+    auto: choice === 'auto',
+    start: (name) => startNodeBackend(name, threads, options),
+    log: options.log,
+  });
 }
 
 async function startNodeBackend(
