@@ -1,0 +1,202 @@
+/**
+ * `pnpm bench:backends`: how fast each TF.js backend runs the ResNet-18 FCN, forward and one SGD
+ * training step, at 1 and 4 images of 320x480, next to PyTorch on the same machine in the same run.
+ * A benchmark, not a test: it asserts the model's shape and that no tensor leaks, and prints a table.
+ * See bench/README.md at the repository root for the PyTorch side.
+ */
+
+import { loadavg } from 'node:os';
+import { BackendUnavailableError, initBackend } from '@fcn/backends/node';
+import { type BenchOptions, parseBenchArgs, USAGE } from './args.js';
+import { type Leak, measureBatch } from './measure-batch.js';
+import { runPytorchReference, type TorchRun } from './pytorch-reference.js';
+import {
+  buildResNet18Fcn,
+  NUM_CLASSES,
+  RESNET18_TRUNK_PARAMETERS,
+  trunkParameterCount,
+} from './resnet18-fcn.js';
+import { formatTable, type Row } from './table.js';
+
+const SGD = { lr: 0.1, weightDecay: 1e-3 };
+/** The cpu backend by default: one forward run at the smallest batch, no warm-up. */
+const CPU_QUICK = { warmup: 0, iters: 1 };
+
+interface BackendInfo {
+  backend: string;
+  /** initBackend's one-line summary (threads, SIMD, why this backend). */
+  line?: string;
+  threads?: number;
+  details?: string[];
+  skipped?: string;
+}
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  let options: BenchOptions | null;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options === null) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const { height, width } = options;
+  const notes: string[] = [];
+  const [loadAtStart = 0] = loadavg();
+  if (loadAtStart > 0.5) {
+    notes.push(
+      `load average ${loadAtStart.toFixed(1)} at the start: other processes were running, so the ` +
+        'timings (PyTorch and TF.js alike) are noisy',
+    );
+  }
+  const rows: Row[] = [];
+  const infos: BackendInfo[] = [];
+  const leaks: Leak[] = [];
+
+  let torch: TorchRun | undefined;
+  if (options.torch) {
+    progress(`torch: ${options.batches.join(',')} x ${height}x${width}, running bench/pytorch_fcn.py …`);
+    torch = runPytorchReference(options);
+    if (torch.report) {
+      for (const r of torch.report.results) {
+        rows.push({
+          backend: 'torch',
+          batch: r.batch,
+          forwardMs: r.forward_ms,
+          stepMs: r.step_ms,
+          forwardRunsMs: r.forward_runs_ms,
+          stepRunsMs: r.step_runs_ms,
+          imagesPerSecond: (r.batch / r.step_ms) * 1000,
+        });
+      }
+    } else {
+      notes.push(`PyTorch reference skipped: ${torch.skipped} (command: ${torch.command})`);
+    }
+  } else {
+    notes.push('PyTorch reference skipped (--no-torch)');
+  }
+  const torchRow = (batch: number) => torch?.report?.results.find((r) => r.batch === batch);
+
+  for (const backend of options.backends) {
+    const info: BackendInfo = { backend };
+    infos.push(info);
+    try {
+      const started = await initBackend({
+        backend,
+        log: (line) => {
+          info.line = line;
+        },
+      });
+      info.threads = started.threads;
+      info.details = started.details;
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      info.skipped = error.message;
+      notes.push(`${backend}: skipped, ${error.message}`);
+      progress(`${backend}: skipped, ${error.message}`);
+      continue;
+    }
+    progress(info.line ?? backend);
+
+    const quickCpu = backend === 'cpu' && !options.cpuFull;
+    const batches = quickCpu ? [Math.min(...options.batches)] : options.batches;
+    const warmup = quickCpu ? CPU_QUICK.warmup : options.warmup;
+    const iters = quickCpu ? CPU_QUICK.iters : options.iters;
+    if (quickCpu) {
+      notes.push(
+        `cpu: batch ${batches[0]} forward only, ${iters} run, no warm-up, no training step: the plain-JS ` +
+          'backend is ~100x slower than PyTorch (a step would take minutes); --cpu-full times it all',
+      );
+    }
+
+    const model = buildResNet18Fcn();
+    const trunk = trunkParameterCount(model);
+    if (trunk !== RESNET18_TRUNK_PARAMETERS) {
+      throw new Error(`ResNet-18 trunk has ${trunk} parameters, expected ${RESNET18_TRUNK_PARAMETERS}`);
+    }
+    try {
+      for (const batch of batches) {
+        const measured = await measureBatch(model, {
+          backend,
+          batch,
+          height,
+          width,
+          numClasses: NUM_CLASSES,
+          warmup,
+          iters,
+          step: !quickCpu,
+          sgd: SGD,
+          progress,
+        });
+        const { row } = measured;
+        leaks.push(...measured.leaks);
+        const reference = torchRow(batch);
+        if (reference && row.stepMs !== undefined) row.stepVsTorch = row.stepMs / reference.step_ms;
+        if (reference && row.forwardMs !== undefined)
+          row.forwardVsTorch = row.forwardMs / reference.forward_ms;
+        rows.push(row);
+      }
+    } finally {
+      model.dispose();
+    }
+  }
+
+  const leakLines = leaks.map(
+    (l) => `LEAK: ${l.backend} batch ${l.batch} ${l.phase}: tf.memory().numTensors ${l.before} → ${l.after}`,
+  );
+  if (options.json) {
+    const result = {
+      input: { height, width, channels: 3, classes: NUM_CLASSES },
+      iters: options.iters,
+      warmup: options.warmup,
+      sgd: SGD,
+      torch: torch?.report ?? { skipped: torch?.skipped ?? '--no-torch' },
+      backends: infos,
+      rows,
+      notes,
+      leaks,
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const lines = [
+      `FCN ResNet-18 (${RESNET18_TRUNK_PARAMETERS.toLocaleString('en')} trunk parameters), input N x ${height} x ` +
+        `${width} x 3, ${NUM_CLASSES} classes; train step = forward + softmax cross-entropy + backward + ` +
+        `SGD(lr ${SGD.lr}, wd ${SGD.weightDecay}); median of ${options.iters} after ${options.warmup} warm-up`,
+      '',
+      formatTable(rows),
+      '',
+    ];
+    if (torch?.report) {
+      const t = torch.report;
+      lines.push(
+        `torch: PyTorch ${t.torch}, ${t.threads} threads, OPENBLAS_CORETYPE=${t.openblas_coretype}, ` +
+          `mkldnn ${t.mkldnn ? 'on' : 'off'} (bench/pytorch_fcn.py)`,
+      );
+    }
+    for (const info of infos) {
+      if (info.line) lines.push(`${info.backend}: ${info.line}`);
+    }
+    lines.push(...notes.map((note) => `note: ${note}`), ...leakLines);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (leaks.length > 0) {
+    process.stderr.write(`\n${leakLines.join('\n')}\nbench: tensors leaked (see above)\n`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,102 @@
+/**
+ * One row of the table: the forward pass and (optionally) the training step of a model at one batch
+ * size on the current backend, with the live-tensor count checked around the timed runs.
+ */
+import type { Module } from '@fcn/layers';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Row } from './table.js';
+import { formatMs, type Timing, timeMedian, warmUp } from './timing.js';
+import { forwardPass, type SgdOptions, trainStep } from './train-step.js';
+
+export interface MeasureOptions {
+  backend: string;
+  batch: number;
+  height: number;
+  width: number;
+  numClasses: number;
+  warmup: number;
+  iters: number;
+  /** Time the training step too (the cpu backend skips it by default). */
+  step: boolean;
+  sgd: SgdOptions;
+  progress: (line: string) => void;
+}
+
+/** `tf.memory().numTensors` grew where it should not have. */
+export interface Leak {
+  backend: string;
+  batch: number;
+  phase: string;
+  before: number;
+  after: number;
+}
+
+export async function measureBatch(model: Module, o: MeasureOptions): Promise<{ row: Row; leaks: Leak[] }> {
+  const label = `${o.backend} batch ${o.batch}`;
+  const row: Row = { backend: o.backend, batch: o.batch };
+  const leaks: Leak[] = [];
+  const tensorsAtStart = tf.memory().numTensors;
+  const x = tf.randomNormal([o.batch, o.height, o.width, 3], 0, 1, 'float32', 1234 + o.batch);
+  const labels = tf.randomUniform([o.batch, o.height, o.width], 0, o.numClasses, 'int32', 4321 + o.batch);
+  const expected = [o.batch, o.height, o.width, o.numClasses];
+
+  // Both in training mode (batch statistics), as PyTorch's reference.
+  const phases: { name: string; action: () => Promise<void>; record: (t: Timing) => void }[] = [
+    {
+      name: 'forward',
+      action: async () => {
+        const shape = await forwardPass(model, x);
+        if (!tf.util.arraysEqual(shape, expected)) {
+          throw new Error(`${label}: output shape [${shape}], expected [${expected}]`);
+        }
+      },
+      record: (t) => {
+        row.forwardMs = t.medianMs;
+        row.forwardRunsMs = t.runsMs;
+      },
+    },
+  ];
+  if (o.step) {
+    phases.push({
+      name: 'step',
+      action: async () => {
+        const loss = await trainStep(model, x, labels, o.numClasses, o.sgd);
+        if (!Number.isFinite(loss)) throw new Error(`${label}: training loss is ${loss}`);
+      },
+      record: (t) => {
+        row.stepMs = t.medianMs;
+        row.stepRunsMs = t.runsMs;
+      },
+    });
+  }
+
+  try {
+    for (const phase of phases) {
+      const say = (line: string) => o.progress(`${label} ${phase.name}: ${line}`);
+      await warmUp(phase.action, o.warmup, say);
+      const before = tf.memory().numTensors;
+      const timing = await timeMedian(phase.action, o.iters, say);
+      const after = tf.memory().numTensors;
+      phase.record(timing);
+      row.tensorsBefore ??= before;
+      row.tensorsAfter = after;
+      if (after !== before)
+        leaks.push({ backend: o.backend, batch: o.batch, phase: phase.name, before, after });
+      say(`median ${formatMs(timing.medianMs)}; tf.memory().numTensors ${before} → ${after}`);
+    }
+  } finally {
+    tf.dispose([x, labels]);
+  }
+  const tensorsAtEnd = tf.memory().numTensors;
+  if (tensorsAtEnd !== tensorsAtStart) {
+    leaks.push({
+      backend: o.backend,
+      batch: o.batch,
+      phase: 'overall',
+      before: tensorsAtStart,
+      after: tensorsAtEnd,
+    });
+  }
+  if (row.stepMs !== undefined) row.imagesPerSecond = (o.batch / row.stepMs) * 1000;
+  return { row, leaks };
+}
