@@ -170,6 +170,33 @@ describe('train', () => {
     model.dispose();
   });
 
+  it('checkpoints the steps taken before an abort mid-epoch, and resumes from them exactly', async () => {
+    const runDir = join(dir, 'interrupted');
+    const first = tinyModel();
+    const abort = new AbortController();
+    const checkpoints: [number, number][] = [];
+    const stopped = await train({
+      ...base(first, runDir),
+      signal: abort.signal,
+      callbacks: {
+        onStep: ({ epoch, step }) => {
+          if (epoch === 1 && step === 2) abort.abort();
+        },
+        onCheckpoint: ({ epoch, step }) => {
+          checkpoints.push([epoch, step]);
+        },
+      },
+    });
+    expect(stopped.status).toBe('aborted');
+    expect(checkpoints).toEqual([[0, 2]]);
+    first.dispose();
+    const model = tinyModel(97);
+    const resumed = await train({ ...base(model, runDir), resume: true });
+    expect(snapshotState(model)).toEqual(reference);
+    expect(withoutTime(resumed.history)).toEqual(withoutTime(referenceHistory));
+    model.dispose();
+  });
+
   it('stops on a NaN loss with a clear error and keeps the last good checkpoint', async () => {
     const runDir = join(dir, 'nan');
     const model = tinyModel();

@@ -105,7 +105,10 @@ export interface TrainOptions {
   resume?: boolean;
   /** Also checkpoint every this many optimiser steps inside epochs (default 0: at epoch ends only). */
   checkpointEvery?: number;
-  /** Stop before the next step (the run returns `status: 'aborted'`; resume continues from the last checkpoint). */
+  /**
+   * Stop before the next step: the run checkpoints the steps taken since its last checkpoint (with a
+   * `runDir`) and returns `status: 'aborted'`; a resume continues from exactly there.
+   */
   signal?: AbortSignal;
   /** Batches prepared ahead (passed to `batches`). */
   prefetch?: number;
@@ -228,10 +231,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ...(paths ? { paths } : {}),
     });
 
+    let savedAtStep = state.stepsDone;
     const checkpoint = async (position: TrainState['position']) => {
       if (!paths) return;
       state.position = position;
       await saveCheckpoint(paths, model, optimizer, state);
+      savedAtStep = state.stepsDone;
       lastCheckpoint = paths.checkpoint;
       await callbacks.onCheckpoint?.({ path: paths.checkpoint, epoch: position.epoch, step: position.step });
     };
@@ -268,7 +273,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         if (step < startStep || options.signal?.aborted) {
           batch.images.dispose();
           batch.labels.dispose();
-          if (options.signal?.aborted) return result('aborted');
+          if (options.signal?.aborted) {
+            // Keep the steps taken since the last checkpoint: a resume continues from here.
+            if (state.stepsDone !== savedAtStep && step > startStep) {
+              state.progress = { lossSum, images, confusion: [...confusion.counts], seconds };
+              await checkpoint({ epoch, step });
+            }
+            return result('aborted');
+          }
           step++;
           continue;
         }
