@@ -14,6 +14,7 @@ export { type EpochRecord, formatEpochLine } from './epoch-line.js';
 export { withEvalMode } from './eval-mode.js';
 export { type EvalData, type EvaluateOptions, evaluate } from './evaluate.js';
 export { type CrossEntropyOptions, countLabelled, pixelCrossEntropy, softmaxCrossEntropy } from './loss.js';
+export { LR_SCHEDULES, type LrSchedule, POLY_POWER, scheduledLr } from './lr-schedule.js';
 export { type ActivationCount, estimateTrainingMemory, parameterMemory } from './memory-estimate.js';
 export { type SegmentationMetrics, segmentationMetrics } from './metrics.js';
 export {

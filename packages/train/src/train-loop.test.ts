@@ -197,6 +197,21 @@ describe('train', () => {
     model.dispose();
   });
 
+  it("follows the 'poly' schedule step by step: full rate first, (1 - 5/6)^0.9 of it at the last of 6 steps", async () => {
+    const model = tinyModel();
+    const rates: number[] = [];
+    const result = await train({
+      ...base(model, join(dir, 'poly')),
+      lrSchedule: 'poly',
+      callbacks: { onEpoch: (r) => void rates.push(r.lr.head!) },
+    });
+    expect(result.status).toBe('completed');
+    expect(rates[0]).toBeCloseTo(0.1 * (1 - 2 / 6) ** 0.9, 12);
+    expect(rates[1]).toBeCloseTo(0.1 * (1 - 5 / 6) ** 0.9, 12);
+    expect(snapshotState(model)).not.toEqual(reference);
+    model.dispose();
+  });
+
   it('stops on a NaN loss with a clear error and keeps the last good checkpoint', async () => {
     const runDir = join(dir, 'nan');
     const model = tinyModel();

@@ -12,6 +12,7 @@ import { batchGradients, disposeGradients } from './accumulate.js';
 import { ConfusionMatrix } from './confusion.js';
 import { type EpochRecord, formatEpochLine } from './epoch-line.js';
 import { evaluate } from './evaluate.js';
+import { type LrSchedule, scheduledLr } from './lr-schedule.js';
 import { estimateTrainingMemory, parameterMemory } from './memory-estimate.js';
 import { segmentationMetrics } from './metrics.js';
 import { chooseMicroBatch, describeMicroBatchPlan, type MicroBatchPlan } from './micro-batch.js';
@@ -85,6 +86,8 @@ export interface TrainOptions {
   weightDecay?: number;
   /** Default 0 (the chapter's plain SGD); MXNet's momentum semantics. */
   momentum?: number;
+  /** How the learning rates change over the run's steps (default `'constant'`, the chapter's). */
+  lrSchedule?: LrSchedule;
   /** Keep the trunk fixed: out of the optimiser, and in eval mode (BatchNorm's running statistics). */
   freezeTrunk?: boolean;
   /** Micro-batch size (`--micro-batch`); default: chosen from `memoryLimitBytes`. */
@@ -168,6 +171,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     weightDecay: options.weightDecay ?? 1e-3,
     momentum: options.momentum ?? 0,
     freezeTrunk: options.freezeTrunk ?? false,
+    lrSchedule: options.lrSchedule ?? 'constant',
   };
   const groups = fcnParamGroups(model, { trunkLr: options.trunkLr, freezeTrunk: hyper.freezeTrunk });
   const params = groups.flatMap((g) => g.params);
@@ -176,6 +180,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     momentum: hyper.momentum,
     weightDecay: hyper.weightDecay,
   });
+  const baseLrs = optimizer.groups.map((g) => g.lr);
   try {
     const crop = options.train.crop;
     const bytesPerImage = crop ? estimateTrainingMemory(model.config, crop).bytes : undefined;
@@ -297,6 +302,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           try {
             if (!Number.isFinite(loss))
               throw new NonFiniteLossError(loss, epoch + 1, step + 1, lastCheckpoint);
+            optimizer.groups.forEach((g, i) => {
+              g.lr = scheduledLr(baseLrs[i]!, hyper.lrSchedule, state.stepsDone, epochs * stepsPerEpoch);
+            });
             optimizer.step(out.grads);
           } finally {
             disposeGradients(out.grads);
