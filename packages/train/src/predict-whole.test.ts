@@ -107,7 +107,25 @@ describe('whole-image prediction', () => {
     const tall = image(130, 70, 4);
     const options = { window: [64, 64] as [number, number], minOverlap: 16, windowsPerBatch: 2 };
     expect(planTiles(130, 70, options).tops.length).toBeGreaterThan(2);
-    const banded = await predictWholeImage(model, tall, options);
+    const progress: [number, number][] = [];
+    const banded = await predictWholeImage(model, tall, {
+      ...options,
+      onProgress: async (done, total) => {
+        progress.push([done, total]);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      },
+    });
+    // Reported after each batch of windows, awaited, ending at the total.
+    const { tops, lefts } = planTiles(130, 70, options);
+    const windows = tops.length * lefts.length;
+    expect(progress.at(-1)).toEqual([windows, windows]);
+    expect(progress.map(([done]) => done)).toEqual(
+      tops.flatMap((_, r) =>
+        lefts
+          .filter((_, i) => i % 2 === 0)
+          .map((_, b) => r * lefts.length + Math.min((b + 1) * 2, lefts.length)),
+      ),
+    );
     const full = await wholeImageLogits(model, tall, options);
     const reference = tf.argMax(full, -1);
     expect([...banded.dataSync()]).toEqual([...reference.dataSync()]);

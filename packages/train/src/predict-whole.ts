@@ -13,6 +13,11 @@ import { planTiles, type TilePlan, type TilingOptions } from './tiling.js';
 export interface WholeImageOptions extends TilingOptions {
   /** Windows run through the model at once (default 1). */
   windowsPerBatch?: number;
+  /**
+   * Called after each batch of windows with the windows done and the total, and awaited: a page can
+   * show progress and yield to the browser here (e.g. `await new Promise(requestAnimationFrame)`).
+   */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 /**
@@ -90,7 +95,9 @@ async function sweep(
       : tf.clone(x);
   });
   try {
-    await withEvalMode(model, () => sweepPadded(model, padded, plan, perBatch, height, width, emit));
+    await withEvalMode(model, () =>
+      sweepPadded(model, padded, plan, perBatch, height, width, emit, options.onProgress),
+    );
   } finally {
     padded.dispose();
   }
@@ -104,6 +111,7 @@ async function sweepPadded(
   height: number,
   width: number,
   emit: RowSink,
+  onProgress: WholeImageOptions['onProgress'],
 ): Promise<void> {
   const { windowHeight: wh, windowWidth: ww, paddedWidth: pw } = plan;
   let classes = 0;
@@ -131,6 +139,8 @@ async function sweepPadded(
     counts.fill(0, (wh - shift) * pw);
     base = stop;
   };
+  const total = plan.tops.length * plan.lefts.length;
+  let done = 0;
   for (const top of plan.tops) {
     if (classes > 0) finish(top);
     base = top;
@@ -164,6 +174,8 @@ async function sweepPadded(
           for (let x = 0; x < ww; x++) counts[y * pw + left + x] = counts[y * pw + left + x]! + 1;
         }
       });
+      done += lefts.length;
+      await onProgress?.(done, total);
     }
   }
   finish(plan.paddedHeight);
