@@ -13,7 +13,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   noExternal: [/^@fcn\//, /register_all_gradients/],
-  external: [/^@tensorflow\/tfjs-(?!core\/dist\/register_all_gradients)/, 'webgpu'],
+  external: [/^@tensorflow\/tfjs-(?!core\/dist\/register_all_gradients)/, 'webgpu', 'sharp'],
   esbuildOptions(options) {
     options.conditions = ['@fcn/source'];
   },

@@ -1,3 +1,4 @@
+import { ExitError } from './exit-error.js';
 import { buildProgram } from './program.js';
 
 try {
@@ -5,5 +6,5 @@ try {
 } catch (error) {
   // One clear line, no stack, non-zero exit.
   console.error(`fcn: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  process.exit(error instanceof ExitError ? error.exitCode : 1);
 }

@@ -1,10 +1,20 @@
 import { Command } from 'commander';
-import { infoCommand } from './info-command.js';
+import { benchCommand } from './commands/bench.js';
+import { evalCommand } from './commands/eval.js';
+import { infoCommand } from './commands/info.js';
+import { predictCommand } from './commands/predict.js';
+import { synthVocCommand } from './commands/synth-voc.js';
+import { trainCommand } from './commands/train.js';
 
 /** The `fcn` command line: one subcommand per file, each with its own --help. */
 export function buildProgram(): Command {
   return new Command('fcn')
     .description('Train, evaluate and run FCN semantic segmentation models (fcn.ts)')
     .showHelpAfterError()
+    .addCommand(trainCommand())
+    .addCommand(evalCommand())
+    .addCommand(predictCommand())
+    .addCommand(synthVocCommand())
+    .addCommand(benchCommand())
     .addCommand(infoCommand());
 }

@@ -18,11 +18,3 @@ export {
 } from './node/synthetic-voc.js';
 export { readSplitIds, type VocSplit, vocPaths } from './node/voc-layout.js';
 export * from './shared.js';
-export {
-  CLASS_LOOKS,
-  type ClassLook,
-  type ShapeKind,
-  SYNTHETIC_DEFAULT_CLASSES,
-  type TextureKind,
-} from './synthetic/classes.js';
-export { renderScene, type Scene, type SceneObject, type SceneOptions } from './synthetic/scene.js';

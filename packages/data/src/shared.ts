@@ -1,6 +1,7 @@
 /**
  * The pure part of the package, re-exported by both entries (`@fcn/data` and `@fcn/data/browser`):
- * classes and colours, normalisation, crop math, batch order, seeded randomness.
+ * classes and colours, normalisation, crop math, batch order, seeded randomness, and the synthetic
+ * scenes (`renderScene`: the demo page draws its sample image with it).
  */
 export { type BatchOrderOptions, batchOrder } from './batching.js';
 export {
@@ -31,3 +32,11 @@ export {
   normalizeValue,
 } from './normalize.js';
 export { hashSeed, mulberry32, permutation, type Rng, randomInt, rngFor } from './random.js';
+export {
+  CLASS_LOOKS,
+  type ClassLook,
+  type ShapeKind,
+  SYNTHETIC_DEFAULT_CLASSES,
+  type TextureKind,
+} from './synthetic/classes.js';
+export { renderScene, type Scene, type SceneObject, type SceneOptions } from './synthetic/scene.js';

@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { IGNORE_LABEL, readVocSplit, type Size, type VocSplit, type VoidMode } from '@fcn/data';
+import { ConfusionMatrix, evaluate, type SegmentationMetrics, segmentationMetrics } from '@fcn/train';
+import { Command } from 'commander';
+import { type BackendFlags, infoLog, startBackend, withBackendOptions } from '../backend.js';
+import { classNames } from '../class-names.js';
+import { loadModelFile } from '../model-file.js';
+import { oneOf, parseSize } from '../parse.js';
+import { countProgress } from '../progress.js';
+import { predictLabels } from '../report/run-report.js';
+import { userPath } from '../user-path.js';
+
+interface EvalFlags extends BackendFlags {
+  weights: string;
+  data: string;
+  split: VocSplit;
+  crop?: Size;
+  window: Size;
+  void: VoidMode;
+  json?: boolean;
+}
+
+/** `fcn eval`: pixel accuracy, mean accuracy, mean IU, frequency-weighted IU and per-class IoU on a split. */
+export function evalCommand(): Command {
+  return withBackendOptions(
+    new Command('eval').description(
+      "the chapter's pixel accuracy and the FCN paper's metrics of a model on a VOC split",
+    ),
+  )
+    .requiredOption('--weights <file>', 'model.safetensors from fcn train, or a d2l PyTorch FCN state dict')
+    .requiredOption('--data <dir>', 'a PASCAL VOC2012 folder')
+    .option('--split <name>', 'train | val | trainval', oneOf(['train', 'val', 'trainval'] as const), 'val')
+    .option(
+      '--crop <HxW>',
+      "score centred crops of this size, as the chapter's test accuracy (default: whole images)",
+      parseSize,
+    )
+    .option('--window <HxW>', 'largest window for whole images, tiled with overlap', parseSize, [
+      320, 480,
+    ] as Size)
+    .option(
+      '--void <mode>',
+      'void border pixels: ignore (the FCN paper) | background (the chapter)',
+      oneOf(['ignore', 'background'] as const),
+      'ignore',
+    )
+    .option('--json', 'print the metrics as JSON')
+    .action(async (flags: EvalFlags) => {
+      const log = infoLog(flags.json);
+      await startBackend(flags, log);
+      const weights = userPath(flags.weights);
+      const root = userPath(flags.data);
+      if (!existsSync(root)) throw new Error(`data folder ${root} does not exist`);
+      const model = await loadModelFile(weights);
+      try {
+        const data = await readVocSplit({
+          root,
+          split: flags.split,
+          crop: flags.crop ?? [1, 1],
+          void: flags.void,
+          cache: flags.crop ? 'decoded' : 'none',
+        });
+        if (data.length === 0) {
+          throw new Error(
+            `every ${flags.split} image in ${root} is smaller than the crop ${flags.crop?.join('x')}; pass a smaller --crop`,
+          );
+        }
+        const start = performance.now();
+        let confusion: ConfusionMatrix;
+        if (flags.crop) {
+          confusion = await evaluate(model, data, { batchSize: 1, ignoreLabel: IGNORE_LABEL });
+        } else {
+          confusion = new ConfusionMatrix(model.numClasses, IGNORE_LABEL);
+          const progress = countProgress(data.length, 'images', process.stderr);
+          for (let i = 0; i < data.length; i++) {
+            const { image, label } = await data.sample(i);
+            const predicted = await predictLabels(model, image, flags.window);
+            confusion.update(label.data, predicted.data);
+            progress.tick(i + 1);
+          }
+          progress.stop();
+        }
+        const seconds = (performance.now() - start) / 1000;
+        const metrics = segmentationMetrics(confusion);
+        const names = classNames(model);
+        const how = flags.crop ? `centred ${flags.crop.join('x')} crops` : 'whole images';
+        if (flags.json) {
+          console.log(
+            JSON.stringify(
+              evalJson(metrics, names, {
+                weights,
+                data: root,
+                split: flags.split,
+                images: data.length,
+                how,
+                seconds,
+              }),
+              null,
+              2,
+            ),
+          );
+        } else {
+          console.log(`${flags.split}: ${data.length} images (${how}), ${seconds.toFixed(1)} s`);
+          console.log(formatMetrics(metrics, names));
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+}
+
+function evalJson(metrics: SegmentationMetrics, names: string[], about: Record<string, unknown>) {
+  const { classIoU, classAccuracy, ...overall } = metrics;
+  return {
+    ...about,
+    ...overall,
+    classes: names.map((name, index) => ({
+      index,
+      name,
+      iou: classIoU[index],
+      accuracy: classAccuracy[index],
+    })),
+  };
+}
+
+/** The four metrics, then one row per class that has an IoU (appears in the truth or the prediction). */
+export function formatMetrics(metrics: SegmentationMetrics, names: readonly string[]): string {
+  const f = (v: number | null) => (v === null ? '  n/a' : v.toFixed(3));
+  const lines = [
+    `pixel accuracy          ${f(metrics.pixelAccuracy)}`,
+    `mean accuracy           ${f(metrics.meanAccuracy)}`,
+    `mean IoU                ${f(metrics.meanIoU)}`,
+    `frequency-weighted IoU  ${f(metrics.frequencyWeightedIoU)}`,
+    '',
+    'class              IoU   accuracy',
+  ];
+  names.forEach((name, i) => {
+    const iou = metrics.classIoU[i] ?? null;
+    if (iou === null) return;
+    lines.push(`${`${i} ${name}`.padEnd(17)}  ${f(iou)}   ${f(metrics.classAccuracy[i] ?? null)}`);
+  });
+  return lines.join('\n');
+}

@@ -1,0 +1,311 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readVocSplit, type Size, VOC_CLASSES, type VocDataset, type VoidMode } from '@fcn/data';
+import { type FCN, FCN_VARIANTS, type FcnVariant, fcn, loadWeights } from '@fcn/models';
+import { LR_SCHEDULES, type LrSchedule, runPaths, train } from '@fcn/train';
+import { Command } from 'commander';
+import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
+import { ExitError } from '../exit-error.js';
+import { readUserFile } from '../model-file.js';
+import {
+  oneOf,
+  parseNonNegativeInt,
+  parseNonNegativeNumber,
+  parsePositiveInt,
+  parsePositiveNumber,
+  parseSize,
+} from '../parse.js';
+import { CHAPTER_SETTINGS, presetHelp, SYNTHETIC_SETTINGS, type TrainSettings } from '../presets.js';
+import { epochProgress } from '../progress.js';
+import { writeRunReport } from '../report/run-report.js';
+import { type RunSettings, readRunSettings, runSettingsPath, writeRunSettings } from '../run-settings.js';
+import { defaultSyntheticVoc } from '../synthetic-cache.js';
+import { userPath } from '../user-path.js';
+import { stopOnInterrupt } from './interrupt.js';
+
+interface TrainFlags extends BackendFlags {
+  data?: string;
+  epochs?: number;
+  batchSize?: number;
+  crop?: Size;
+  lr?: number;
+  lrSchedule?: LrSchedule;
+  wd?: number;
+  momentum?: number;
+  microBatch?: number;
+  variant?: FcnVariant;
+  width?: number;
+  void?: VoidMode;
+  seed?: number;
+  pretrained?: string;
+  out?: string;
+  resume?: boolean;
+  overwrite?: boolean;
+  checkpointEvery: number;
+}
+
+const RUN_FILES = [
+  'checkpoint.safetensors',
+  'model.safetensors',
+  'metrics.jsonl',
+  'samples.png',
+  'curves.svg',
+  'run.json',
+];
+
+/** `fcn train`: the chapter's training, on a VOC folder or (without `--data`) the embedded default job. */
+export function trainCommand(): Command {
+  return withBackendOptions(
+    new Command('train').description(
+      "train an FCN: the chapter's settings on a VOC2012 folder, or without --data the default job on a synthetic VOC",
+    ),
+  )
+    .option(
+      '--data <dir>',
+      'a PASCAL VOC2012 folder (VOCdevkit/VOC2012, or one from fcn synth-voc); without it: a cached synthetic VOC',
+    )
+    .option('--epochs <n>', presetHelp('epochs', 'epochs'), parsePositiveInt)
+    .option('--batch-size <n>', presetHelp('images per SGD step', 'batchSize'), parsePositiveInt)
+    .option(
+      '--crop <HxW>',
+      presetHelp('random crop, sides multiples of 32', 'crop', (s: Size) => s.join('x')),
+      parseSize,
+    )
+    .option('--lr <x>', presetHelp('learning rate', 'lr'), parsePositiveNumber)
+    .option(
+      '--lr-schedule <name>',
+      presetHelp(
+        `learning rate over the steps: ${LR_SCHEDULES.join(' | ')} (lr (1 - t/T)^0.9)`,
+        'lrSchedule',
+      ),
+      oneOf(LR_SCHEDULES),
+    )
+    .option('--wd <x>', presetHelp('weight decay', 'weightDecay'), parseNonNegativeNumber)
+    .option('--momentum <x>', presetHelp('SGD momentum', 'momentum'), parseNonNegativeNumber)
+    .option(
+      '--micro-batch <n>',
+      "images per forward/backward pass, gradients summed to the batch (default: from the backend's memory)",
+      parsePositiveInt,
+    )
+    .option(
+      '--variant <v>',
+      presetHelp(`FCN variant: ${FCN_VARIANTS.join(' | ')}`, 'variant'),
+      oneOf(FCN_VARIANTS),
+    )
+    .option('--width <n>', presetHelp("trunk width (64 is ResNet-18's own)", 'width'), parsePositiveInt)
+    .option(
+      '--void <mode>',
+      presetHelp('void border pixels: background | ignore', 'void'),
+      oneOf(['background', 'ignore'] as const),
+    )
+    .option(
+      '--seed <s>',
+      presetHelp('seed of initialisation, crops and batch order', 'seed'),
+      parseNonNegativeInt,
+    )
+    .option('--pretrained <file>', 'torchvision ResNet-18 state dict (safetensors) to start the trunk from')
+    .option('--out <dir>', 'run folder (default: runs/voc with --data, runs/synthetic without)')
+    .option(
+      '--resume',
+      'continue the run in --out from its last checkpoint (its run.json supplies the settings)',
+    )
+    .option('--overwrite', 'start a new run in an --out that already holds one')
+    .option(
+      '--checkpoint-every <n>',
+      'also checkpoint every n steps inside an epoch (0: at epoch ends only)',
+      parseNonNegativeInt,
+      20,
+    )
+    .addHelpText(
+      'after',
+      `
+Writes into --out: model.safetensors (weights for eval, predict and the web demo), checkpoint.safetensors
+(for --resume), metrics.jsonl (one line an epoch), samples.png (inputs, predictions, labels), curves.svg
+and run.json. Ctrl-C stops after the current step and checkpoints it; run again with --resume.`,
+    )
+    .action(async (flags: TrainFlags) => {
+      await runTraining(flags);
+    });
+}
+
+async function runTraining(flags: TrainFlags): Promise<void> {
+  const start = performance.now();
+  const outDir = userPath(flags.out ?? (flags.data ? 'runs/voc' : 'runs/synthetic'));
+  const previous = await prepareRunFolder(outDir, flags);
+  const run = resolveRun(flags, previous);
+  const log = (line: string) => progress.line(line);
+  const progress = epochProgress();
+
+  const backend = await startBackend(flags, (line) => console.log(line));
+  const dataRoot = run.data ?? (await defaultSyntheticVoc(log));
+  const { settings } = run;
+  const [trainSet, valSet] = await readSplits(dataRoot, settings);
+  log(
+    `train: ${trainSet.report}; val: ${valSet ? valSet.report : 'no val split'} (crop ${settings.crop.join('x')})`,
+  );
+
+  const model = await buildModel(run);
+  await mkdir(outDir, { recursive: true });
+  await writeRunSettings(outDir, run);
+  const interrupt = stopOnInterrupt((line) => log(line));
+  let lastCheckpoint: { epoch: number; step: number } | undefined;
+  try {
+    log(
+      `model: FCN-${settings.variant}, ResNet-18 trunk of width ${settings.width}, ${model.numParameters().toLocaleString('en-US')} parameters` +
+        (run.pretrained ? `, trunk from ${run.pretrained}` : ', from scratch'),
+    );
+    const result = await train({
+      model,
+      train: trainSet,
+      ...(valSet ? { val: valSet } : {}),
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      lr: settings.lr,
+      lrSchedule: settings.lrSchedule,
+      weightDecay: settings.weightDecay,
+      momentum: settings.momentum,
+      seed: settings.seed,
+      ...(flags.microBatch !== undefined ? { microBatch: flags.microBatch } : {}),
+      memoryLimitBytes: backend.memoryLimitBytes,
+      runDir: outDir,
+      resume: flags.resume ?? false,
+      checkpointEvery: flags.checkpointEvery,
+      signal: interrupt.signal,
+      logger: log,
+      callbacks: {
+        onStep: (info) => progress.step(info),
+        onCheckpoint: ({ epoch, step }) => {
+          lastCheckpoint = { epoch, step };
+        },
+      },
+    });
+    progress.stop();
+    const report = await writeRunReport(outDir, model, result.history, valSet ?? trainSet, {
+      window: settings.crop,
+    });
+    const paths = runPaths(outDir);
+    const seconds = (performance.now() - start) / 1000;
+    if (result.status === 'aborted') {
+      const at = lastCheckpoint
+        ? `epoch ${lastCheckpoint.epoch + 1}, step ${lastCheckpoint.step}`
+        : 'its start';
+      throw new ExitError(
+        `stopped; ${paths.checkpoint} continues at ${at}. Resume with: fcn train --resume --out ${outDir}`,
+        130,
+      );
+    }
+    const files = [paths.model, paths.metrics, report.samples, report.curves].filter(Boolean).join(', ');
+    console.log(`done in ${formatDuration(seconds)}; wrote ${files}`);
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+    model.dispose();
+  }
+}
+
+/** Refuses to mix a new run into an old one, and finds the old one's settings for --resume. */
+async function prepareRunFolder(outDir: string, flags: TrainFlags): Promise<RunSettings | null> {
+  const paths = runPaths(outDir);
+  if (existsSync(outDir) && !(await stat(outDir)).isDirectory()) {
+    throw new Error(`--out ${outDir} is a file, not a folder`);
+  }
+  if (flags.resume) {
+    if (flags.overwrite) throw new Error('--resume and --overwrite contradict each other; pick one');
+    if (!existsSync(paths.checkpoint)) {
+      throw new Error(`nothing to resume: ${outDir} holds no checkpoint.safetensors`);
+    }
+    return readRunSettings(outDir);
+  }
+  if (existsSync(paths.checkpoint) || existsSync(runSettingsPath(outDir))) {
+    if (!flags.overwrite) {
+      throw new Error(
+        `${outDir} already holds a run; continue it with --resume, start again with --overwrite, or pick another --out`,
+      );
+    }
+    await Promise.all(RUN_FILES.map((f) => rm(join(outDir, f), { force: true })));
+  }
+  return null;
+}
+
+/** The settings: the preset (chapter or default job, or the resumed run's), then the user's flags. */
+function resolveRun(flags: TrainFlags, previous: RunSettings | null): RunSettings {
+  const data = flags.data !== undefined ? userPath(flags.data) : (previous?.data ?? null);
+  const base = previous?.settings ?? (data === null ? SYNTHETIC_SETTINGS : CHAPTER_SETTINGS);
+  const settings: TrainSettings = {
+    epochs: flags.epochs ?? base.epochs,
+    batchSize: flags.batchSize ?? base.batchSize,
+    crop: flags.crop ?? base.crop,
+    lr: flags.lr ?? base.lr,
+    lrSchedule: flags.lrSchedule ?? base.lrSchedule,
+    weightDecay: flags.wd ?? base.weightDecay,
+    momentum: flags.momentum ?? base.momentum,
+    width: flags.width ?? base.width,
+    variant: flags.variant ?? base.variant,
+    void: flags.void ?? base.void,
+    seed: flags.seed ?? base.seed,
+  };
+  for (const side of settings.crop) {
+    if (side % 32 !== 0) {
+      throw new Error(
+        `--crop ${settings.crop.join('x')}: both sides must be multiples of 32 (the FCN's stride)`,
+      );
+    }
+  }
+  const pretrained =
+    flags.pretrained !== undefined ? userPath(flags.pretrained) : (previous?.pretrained ?? null);
+  return { data, pretrained, settings };
+}
+
+async function readSplits(
+  root: string,
+  settings: TrainSettings,
+): Promise<[VocDataset, VocDataset | undefined]> {
+  if (!existsSync(root)) {
+    throw new Error(
+      `data folder ${root} does not exist; pass a VOC2012 folder (VOCdevkit/VOC2012) or make one with: fcn synth-voc --out ${root}`,
+    );
+  }
+  const read = (split: 'train' | 'val') =>
+    readVocSplit({ root, split, crop: settings.crop, void: settings.void });
+  const trainSet = await read('train');
+  if (trainSet.length === 0) {
+    throw new Error(
+      `every training image in ${root} is smaller than the crop ${settings.crop.join('x')} ` +
+        `(${trainSet.filtered} left out); pass a smaller --crop`,
+    );
+  }
+  const valSet = existsSync(join(root, 'ImageSets', 'Segmentation', 'val.txt'))
+    ? await read('val')
+    : undefined;
+  return [trainSet, valSet && valSet.length > 0 ? valSet : undefined];
+}
+
+async function buildModel(run: RunSettings): Promise<FCN> {
+  const { settings } = run;
+  const model = fcn({
+    numClasses: 21,
+    variant: settings.variant,
+    trunk: { arch: 'resnet18', width: settings.width },
+    classNames: [...VOC_CLASSES],
+    seed: settings.seed,
+  });
+  if (run.pretrained) {
+    try {
+      const report = loadWeights(model, await readUserFile(run.pretrained, '--pretrained file'));
+      if (report.format !== 'torchvision') {
+        throw new Error(`it holds a whole FCN (${report.format} layout), not a torchvision ResNet-18 trunk`);
+      }
+    } catch (error) {
+      model.dispose();
+      throw new Error(`--pretrained ${run.pretrained}: ${(error as Error).message}`);
+    }
+  }
+  return model;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${Math.round(seconds - 60 * m)} s`;
+}

@@ -1,0 +1,65 @@
+/**
+ * What a finished (or stopped) run leaves besides its weights: `samples.png`, the chapter's grid of
+ * inputs, predictions and labels for a few validation images predicted whole, and `curves.svg`.
+ */
+import { join } from 'node:path';
+import { type LabelMap, labelToImage, normalizeImage, type RgbImage, type VocDataset } from '@fcn/data';
+import type { FCN } from '@fcn/models';
+import { type EpochRecord, predictWholeImage } from '@fcn/train';
+import * as tf from '@tensorflow/tfjs-core';
+import { writeOutputFile, writeRgbPng } from '../image-files.js';
+import { curvesSvg } from './curves-svg.js';
+import { imageGrid } from './image-grid.js';
+
+export interface RunReportFiles {
+  samples?: string;
+  curves: string;
+}
+
+/** Writes `curves.svg` and, given a data set, `samples.png` (its first `count` images) into `dir`. */
+export async function writeRunReport(
+  dir: string,
+  model: FCN,
+  history: readonly EpochRecord[],
+  data: VocDataset | undefined,
+  options: { count?: number; window?: readonly [number, number] } = {},
+): Promise<RunReportFiles> {
+  const curves = join(dir, 'curves.svg');
+  await writeOutputFile(curves, curvesSvg(history));
+  if (!data || data.length === 0) return { curves };
+  const count = Math.min(options.count ?? 4, data.length);
+  const inputs: RgbImage[] = [];
+  const predictions: RgbImage[] = [];
+  const labels: RgbImage[] = [];
+  for (let i = 0; i < count; i++) {
+    const { image, label } = await data.sample(i);
+    const predicted = await predictLabels(model, image, options.window);
+    inputs.push(image);
+    predictions.push(coloured(predicted));
+    labels.push(coloured(label));
+  }
+  const samples = join(dir, 'samples.png');
+  await writeRgbPng(samples, imageGrid([inputs, predictions, labels]));
+  return { samples, curves };
+}
+
+/** The class of every pixel of a whole image, tiled by `predictWholeImage`. */
+export async function predictLabels(
+  model: FCN,
+  image: RgbImage,
+  window?: readonly [number, number],
+): Promise<LabelMap> {
+  const x = tf.tensor3d(normalizeImage(image.data), [image.height, image.width, 3]);
+  try {
+    const predicted = await predictWholeImage(model, x, window ? { window } : {});
+    const data = Uint8Array.from(await predicted.data());
+    predicted.dispose();
+    return { width: image.width, height: image.height, data };
+  } finally {
+    x.dispose();
+  }
+}
+
+function coloured(label: LabelMap): RgbImage {
+  return { width: label.width, height: label.height, data: labelToImage(label.data) };
+}
