@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
@@ -29,10 +29,39 @@ function tfjsWasmFiles(): Plugin {
   };
 }
 
+/**
+ * The default model: the checkpoint `pnpm train` wrote (`runs/synthetic/model.safetensors` at the
+ * repository root), or the file `FCN_DEMO_MODEL` names; `FCN_DEMO_MODEL=none` builds without one.
+ * Copied to `public/model.safetensors` when present, removed from there when not, so a build never
+ * serves a stale model.
+ */
+function defaultModelFile(): Plugin {
+  const fromEnv = process.env.FCN_DEMO_MODEL;
+  const source = fromEnv ?? join(import.meta.dirname, '..', '..', 'runs', 'synthetic', 'model.safetensors');
+  const target = join(import.meta.dirname, 'public', 'model.safetensors');
+  return {
+    name: 'fcn-default-model',
+    buildStart() {
+      if (fromEnv !== 'none' && existsSync(source)) {
+        mkdirSync(dirname(target), { recursive: true });
+        cpSync(source, target);
+        this.info(`default model: ${source}`);
+      } else {
+        rmSync(target, { force: true });
+        if (fromEnv !== undefined && fromEnv !== 'none')
+          this.error(`FCN_DEMO_MODEL=${fromEnv}: no such file`);
+        this.info('no default model: the page starts untrained (run pnpm train, then build again)');
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [tfjsWasmFiles()],
+  plugins: [tfjsWasmFiles(), defaultModelFile()],
   resolve: { conditions: ['@fcn/source', 'module', 'browser', 'development|production'] },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  build: { target: 'es2022' },
+  // Not minified: the wasm backend's threaded build turns a function into the source of its worker
+  // (toString), and renamed identifiers break that worker ("e is not defined"; tensorflow/tfjs#4253).
+  build: { target: 'es2022', minify: false },
 });

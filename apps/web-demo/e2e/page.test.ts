@@ -1,0 +1,180 @@
+/**
+ * The demo page in a real browser: Debian's Chromium (`/usr/bin/chromium`, never a downloaded one)
+ * driven by playwright-core. The page is built and served here; the model and image come from the
+ * `fcn` command (synth-voc, train), and the page's mask is checked against `fcn predict`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { decodeLabelPng, VOC_PALETTE } from '@fcn/data';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const appDir = join(import.meta.dirname, '..');
+const repoRoot = join(appDir, '..', '..');
+const artifacts = join(appDir, 'test-artifacts');
+
+let dir: string;
+let browser: Browser;
+let server: PreviewServer;
+let url: string;
+let page: Page;
+let photo: string;
+let weights: string;
+let expectedMask: string;
+const pageErrors: string[] = [];
+
+/** `pnpm fcn ...` from the repository root, as a user runs it. */
+async function fcn(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('pnpm', ['--silent', 'fcn', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, INIT_CWD: repoRoot },
+    maxBuffer: 16 * 2 ** 20,
+  });
+  return stdout;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
+  }
+  dir = await mkdtemp(join(tmpdir(), 'fcn-web-e2e-'));
+  const voc = join(dir, 'voc');
+  await fcn('synth-voc', '--out', voc, '--train', '8', '--val', '2', '--size', '120x160', '--seed', '3');
+  await fcn(
+    'train',
+    '--data',
+    voc,
+    '--out',
+    join(dir, 'run'),
+    '--epochs',
+    '2',
+    '--batch-size',
+    '4',
+    '--crop',
+    '64x96',
+    '--width',
+    '4',
+    '--backend',
+    'wasm',
+  );
+  weights = join(dir, 'run', 'model.safetensors');
+  const [firstVal] = (await readFile(join(voc, 'ImageSets', 'Segmentation', 'val.txt'), 'utf8'))
+    .trim()
+    .split('\n');
+  photo = join(voc, 'JPEGImages', `${firstVal}.jpg`);
+  expectedMask = join(dir, 'expected.png');
+  await fcn('predict', '--weights', weights, '--image', photo, '--out', expectedMask, '--backend', 'wasm');
+
+  const outDir = join(dir, 'site');
+  process.env.FCN_DEMO_MODEL = 'none';
+  await build({ root: appDir, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  delete process.env.FCN_DEMO_MODEL;
+  server = await preview({
+    root: appDir,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1' },
+  });
+  url = server.resolvedUrls?.local[0] ?? '';
+  if (!url) throw new Error('vite preview gave no URL');
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  page = await browser.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await mkdir(artifacts, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Waits until the page has finished `n` segmentations. */
+async function waitForRuns(n: number): Promise<void> {
+  await page.waitForFunction((count) => Number(document.body.dataset.runs ?? 0) >= count, n, {
+    timeout: 120_000,
+  });
+}
+
+/** The mask canvas as class indices, read back through VOC's palette. */
+async function maskIndices(): Promise<{ width: number; height: number; labels: number[] }> {
+  const { width, height, rgba } = await page.evaluate(() => {
+    const canvas = document.getElementById('mask') as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    return { width: canvas.width, height: canvas.height, rgba: Array.from(data) };
+  });
+  const byColour = new Map<number, number>();
+  for (let i = 255; i >= 0; i--) {
+    byColour.set((VOC_PALETTE[i * 3]! << 16) | (VOC_PALETTE[i * 3 + 1]! << 8) | VOC_PALETTE[i * 3 + 2]!, i);
+  }
+  const labels: number[] = [];
+  for (let p = 0; p < width * height; p++) {
+    const key = (rgba[p * 4]! << 16) | (rgba[p * 4 + 1]! << 8) | rgba[p * 4 + 2]!;
+    labels.push(byColour.get(key) ?? -1);
+  }
+  return { width, height, labels };
+}
+
+describe('web demo in Chromium', () => {
+  it('starts on a named backend, says the model is untrained, and segments the sample', async () => {
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=backend]')).toMatch(/^backend: (webgpu|webgl|wasm|cpu)\b/);
+    expect(await page.textContent('[data-testid=model]')).toMatch(/untrained model \(random weights\)/);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.click('[data-testid=sample]');
+    await waitForRuns(1);
+    const mask = await maskIndices();
+    expect([mask.width, mask.height]).toEqual([250, 188]);
+    expect(mask.labels.every((l) => l >= 0 && l <= 20)).toBe(true);
+    expect(await page.textContent('[data-testid=timing]')).toMatch(/^Inference: \d+ ms for 250x188 on \w+/);
+  }, 180_000);
+
+  it('loads a trained checkpoint and an image, and its mask matches fcn predict', async () => {
+    await page.setInputFiles('[data-testid=weights-input]', weights);
+    await waitForRuns(2);
+    expect(await page.textContent('[data-testid=model]')).toMatch(
+      /model\.safetensors: FCN-32s, ResNet trunk of width 4, 21 classes/,
+    );
+    await page.setInputFiles('[data-testid=image-input]', photo);
+    await waitForRuns(3);
+    const mask = await maskIndices();
+    const expected = decodeLabelPng(new Uint8Array(await readFile(expectedMask)));
+    expect([mask.width, mask.height]).toEqual([expected.width, expected.height]);
+    let same = 0;
+    for (let i = 0; i < mask.labels.length; i++) if (mask.labels[i] === expected.data[i]) same++;
+    // The browser's JPEG decoder may differ from libvips by a unit here and there: a few pixels at
+    // class boundaries may flip, nothing more.
+    expect(same / mask.labels.length).toBeGreaterThan(0.995);
+    const legend = await page.textContent('[data-testid=legend]');
+    expect(legend).toMatch(/\d+\.\d%/);
+    await page.screenshot({ path: join(artifacts, 'web-demo.png'), fullPage: true });
+    expect((await readdir(artifacts)).includes('web-demo.png')).toBe(true);
+  }, 180_000);
+
+  it('shows a message, not a broken page, for a non-image and for a weights file of the wrong kind', async () => {
+    const text = join(dir, 'notes.txt');
+    await writeFile(text, 'this is not an image');
+    await page.setInputFiles('[data-testid=image-input]', text);
+    await page.waitForSelector('[data-testid=error]:not([hidden])');
+    expect(await page.textContent('[data-testid=error]')).toMatch(
+      /notes\.txt is not an image this browser can decode/,
+    );
+    const bogus = join(dir, 'bogus.safetensors');
+    await writeFile(bogus, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    await page.setInputFiles('[data-testid=weights-input]', bogus);
+    await page.waitForFunction(() =>
+      /bogus\.safetensors is not a model/.test(document.getElementById('error')!.textContent ?? ''),
+    );
+    // The page still works with the model it had.
+    expect(await page.textContent('[data-testid=model]')).toMatch(/model\.safetensors: FCN-32s/);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
