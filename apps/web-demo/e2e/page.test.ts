@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeLabelPng, VOC_PALETTE } from '@fcn/data';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -157,6 +158,23 @@ describe('web demo in Chromium', () => {
     expect(legend).toMatch(/\d+\.\d%/);
     await page.screenshot({ path: join(artifacts, 'web-demo.png'), fullPage: true });
     expect((await readdir(artifacts)).includes('web-demo.png')).toBe(true);
+  }, 180_000);
+
+  it('scales a huge image (8000x8000) down to its pixel budget and segments it', async () => {
+    const huge = join(dir, 'huge.png');
+    await sharp({ create: { width: 8000, height: 8000, channels: 3, background: { r: 90, g: 140, b: 60 } } })
+      .png()
+      .toFile(huge);
+    await page.setInputFiles('[data-testid=image-input]', huge);
+    await waitForRuns(4);
+    const size = await page.evaluate(() => {
+      const canvas = document.getElementById('mask') as HTMLCanvasElement;
+      return [canvas.width, canvas.height];
+    });
+    expect(size).toEqual([2048, 2048]);
+    expect(await page.textContent('[data-testid=timing]')).toMatch(
+      /^Inference: \d+ ms for 2048x2048 \(scaled down from 8000x8000\) on \w+/,
+    );
   }, 180_000);
 
   it('shows a message, not a broken page, for a non-image and for a weights file of the wrong kind', async () => {

@@ -19,6 +19,8 @@ const overlayMask = $<HTMLCanvasElement>('overlay-mask');
 
 let loaded: LoadedModel | undefined;
 let image: ImageData | undefined;
+/** The file's own size when the image was scaled down to fit the pixel budget. */
+let scaledFrom: string | null = null;
 /** One piece of work at a time: every action waits for the one before it. */
 let queue: Promise<void> = Promise.resolve();
 let runs = 0;
@@ -82,8 +84,9 @@ async function segmentCurrent(): Promise<void> {
       return item;
     }),
   );
+  const scaled = scaledFrom ? ` (scaled down from ${scaledFrom})` : '';
   $('timing').textContent =
-    `Inference: ${Math.round(result.ms)} ms for ${result.width}x${result.height} on ${backendLine.dataset.backend}`;
+    `Inference: ${Math.round(result.ms)} ms for ${result.width}x${result.height}${scaled} on ${backendLine.dataset.backend}`;
   status.textContent = 'Done.';
   runs++;
   document.body.dataset.runs = String(runs);
@@ -92,9 +95,9 @@ async function segmentCurrent(): Promise<void> {
 async function openImage(file: File): Promise<void> {
   const decoded = await decodeImageFile(file);
   image = decoded.image;
-  if (decoded.image.width !== decoded.originalWidth) {
-    status.textContent = `${file.name} is ${decoded.originalWidth}x${decoded.originalHeight}; segmenting it scaled down to ${decoded.image.width}x${decoded.image.height}`;
-  }
+  const scaled =
+    decoded.image.width !== decoded.originalWidth || decoded.image.height !== decoded.originalHeight;
+  scaledFrom = scaled ? `${decoded.originalWidth}x${decoded.originalHeight}` : null;
   await segmentCurrent();
 }
 
@@ -127,6 +130,7 @@ function wireControls(): void {
   sample.addEventListener('click', () =>
     enqueue(async () => {
       image = sampleImage();
+      scaledFrom = null;
       await segmentCurrent();
     }),
   );
