@@ -6,8 +6,8 @@ import { type BackendFlags, infoLog, startBackend, withBackendOptions } from '..
 import { classNames } from '../class-names.js';
 import { loadModelFile } from '../model-file.js';
 import { oneOf, parseSize } from '../parse.js';
+import { predictLabels } from '../predict-labels.js';
 import { countProgress } from '../progress.js';
-import { predictLabels } from '../report/run-report.js';
 import { userPath } from '../user-path.js';
 
 interface EvalFlags extends BackendFlags {

@@ -58,6 +58,8 @@ describe('fcn predict', () => {
     expect(run.error).toBeUndefined();
     expect(run.out).toMatch(/^backend: wasm/);
     expect(run.out).toMatch(/130x75 predicted in \d+ ms; wrote .*mask\.png, .*overlay\.png/);
+    // More than a few windows: progress on stderr, ending at the total.
+    expect(run.err).toMatch(/^ {2}(\d+)\/\1 windows$/m);
     expect(run.out).toMatch(/(background|aeroplane|person|car|cat|[a-z ]+) \d+\.\d%/);
 
     const bytes = new Uint8Array(await readFile(mask));

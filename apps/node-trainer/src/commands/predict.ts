@@ -6,7 +6,8 @@ import { classNames } from '../class-names.js';
 import { overlayLabels, readImageFile, writeLabelPng, writeRgbPng } from '../image-files.js';
 import { loadModelFile } from '../model-file.js';
 import { parseNonNegativeNumber, parseSize } from '../parse.js';
-import { predictLabels } from '../report/run-report.js';
+import { predictLabels } from '../predict-labels.js';
+import { type CountProgress, countProgress } from '../progress.js';
 import { userPath } from '../user-path.js';
 
 interface PredictFlags extends BackendFlags {
@@ -44,7 +45,14 @@ export function predictCommand(): Command {
       const model = await loadModelFile(userPath(flags.weights));
       try {
         const start = performance.now();
-        const labels = await predictLabels(model, image, flags.window);
+        // Large images take many windows: show progress (on stderr) when there are more than a few.
+        let progress: CountProgress | undefined;
+        const labels = await predictLabels(model, image, flags.window, (done, total) => {
+          if (total <= 4) return;
+          progress ??= countProgress(total, 'windows', process.stderr);
+          progress.tick(done);
+        });
+        progress?.stop();
         const ms = performance.now() - start;
         const maskPath = userPath(
           flags.out ?? join('.', `${basename(imagePath, extname(imagePath))}.mask.png`),

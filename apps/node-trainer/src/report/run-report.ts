@@ -3,11 +3,11 @@
  * inputs, predictions and labels for a few validation images predicted whole, and `curves.svg`.
  */
 import { join } from 'node:path';
-import { type LabelMap, labelToImage, normalizeImage, type RgbImage, type VocDataset } from '@fcn/data';
+import { type LabelMap, labelToImage, type RgbImage, type VocDataset } from '@fcn/data';
 import type { FCN } from '@fcn/models';
-import { type EpochRecord, predictWholeImage } from '@fcn/train';
-import * as tf from '@tensorflow/tfjs-core';
+import type { EpochRecord } from '@fcn/train';
 import { writeOutputFile, writeRgbPng } from '../image-files.js';
+import { predictLabels } from '../predict-labels.js';
 import { curvesSvg } from './curves-svg.js';
 import { imageGrid } from './image-grid.js';
 
@@ -41,23 +41,6 @@ export async function writeRunReport(
   const samples = join(dir, 'samples.png');
   await writeRgbPng(samples, imageGrid([inputs, predictions, labels]));
   return { samples, curves };
-}
-
-/** The class of every pixel of a whole image, tiled by `predictWholeImage`. */
-export async function predictLabels(
-  model: FCN,
-  image: RgbImage,
-  window?: readonly [number, number],
-): Promise<LabelMap> {
-  const x = tf.tensor3d(normalizeImage(image.data), [image.height, image.width, 3]);
-  try {
-    const predicted = await predictWholeImage(model, x, window ? { window } : {});
-    const data = Uint8Array.from(await predicted.data());
-    predicted.dispose();
-    return { width: image.width, height: image.height, data };
-  } finally {
-    x.dispose();
-  }
 }
 
 function coloured(label: LabelMap): RgbImage {
