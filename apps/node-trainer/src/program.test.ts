@@ -15,6 +15,11 @@ describe('fcn', () => {
     }
   });
 
+  it('prints its version', async () => {
+    const run = await runCli(['--version']);
+    expect(run.out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('rejects an unknown backend or command in one line naming the valid ones', async () => {
     expect(errorMessage(await runCli(['info', '--backend', 'metal']))).toMatch(
       /unknown backend 'metal'; choose one of auto, tensorflow-gpu, tensorflow, wasm/,

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
@@ -10,6 +11,7 @@ import { trainCommand } from './commands/train.js';
 export function buildProgram(): Command {
   return new Command('fcn')
     .description('Train, evaluate and run FCN semantic segmentation models (fcn.ts)')
+    .version(packageJson.version, '-v, --version', 'print the version of fcn.ts')
     .showHelpAfterError()
     .addCommand(trainCommand())
     .addCommand(evalCommand())
