@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { errorMessage, runCli } from './testing/run-cli.js';
 
-const COMMANDS = ['train', 'eval', 'predict', 'synth-voc', 'bench', 'info'];
+const COMMANDS = ['train', 'eval', 'predict', 'export', 'synth-voc', 'bench', 'info'];
+/** Commands that compute, hence take --backend. */
+const COMPUTING = ['train', 'eval', 'predict', 'bench', 'info'];
 
 describe('fcn', () => {
   it('lists every command with a description, and each has --help with --backend where it computes', async () => {
@@ -10,7 +12,7 @@ describe('fcn', () => {
     for (const name of COMMANDS) {
       const help = await runCli([name, '--help']);
       expect(help.out).toMatch(new RegExp(`^Usage: fcn ${name} \\[options\\]`));
-      if (name !== 'synth-voc')
+      if (COMPUTING.includes(name))
         expect(help.out).toMatch(/--backend <name>\s+TF\.js backend: auto \| tensorflow-gpu/);
     }
   });

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { synthVocCommand } from './commands/synth-voc.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .addCommand(trainCommand())
     .addCommand(evalCommand())
     .addCommand(predictCommand())
+    .addCommand(exportCommand())
     .addCommand(synthVocCommand())
     .addCommand(benchCommand())
     .addCommand(infoCommand());
