@@ -22,6 +22,7 @@ export {
 } from './colormap.js';
 export { type CropRect, centerCropRect, cropPixels, fitsCrop, randomCropRect } from './crop.js';
 export type { LabelMap, RgbImage, Size } from './image.js';
+export { type LabelShare, labelShares } from './label-shares.js';
 export {
   denormalizeImage,
   IMAGENET_MEAN,

@@ -1,5 +1,5 @@
 import { basename, extname, join } from 'node:path';
-import type { LabelMap, Size } from '@fcn/data';
+import { type LabelMap, labelShares, type Size } from '@fcn/data';
 import { Command } from 'commander';
 import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
 import { classNames } from '../class-names.js';
@@ -76,10 +76,7 @@ export function predictCommand(): Command {
 
 /** `person 31.2%, background 60.1%, ...`: the classes present, largest first. */
 export function classShares(labels: LabelMap, names: readonly string[]): string {
-  const counts = new Map<number, number>();
-  for (const v of labels.data) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([c, n]) => `${names[c] ?? `class ${c}`} ${((100 * n) / labels.data.length).toFixed(1)}%`)
+  return labelShares(labels.data)
+    .map(({ label, share }) => `${names[label] ?? `class ${label}`} ${(100 * share).toFixed(1)}%`)
     .join(', ');
 }
