@@ -5,18 +5,15 @@
  * "Inference: N ms" line, for a first (cold) and a second (warm) run.
  */
 import '@tensorflow/tfjs-backend-cpu';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSyntheticVoc } from '@fcn/data';
 import { fcn, saveWeights } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
-import { chromium, type Page } from 'playwright-core';
-import { build, preview } from 'vite';
+import type { Page } from 'playwright-core';
+import { appDir, buildAndServe, CHROMIUM, launchChromium } from '../e2e/served-site.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const appDir = join(import.meta.dirname, '..');
 const work = join(appDir, '.bench');
 
 const { values } = parseArgs({
@@ -34,7 +31,6 @@ with an FCN-32s whose ResNet-18 trunk has the given width (64: the chapter's), a
 inference time for a cold and a warm run.`);
   process.exit(0);
 }
-if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
 
 await tf.setBackend('cpu');
 await mkdir(work, { recursive: true });
@@ -51,29 +47,15 @@ const voc = await generateSyntheticVoc({
 });
 const photo = join(voc.root, 'JPEGImages', `${voc.train[0]!.id}.jpg`);
 
-process.env.FCN_DEMO_MODEL = 'none';
-const outDir = join(work, 'site');
-await build({ root: appDir, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-const server = await preview({
-  root: appDir,
-  logLevel: 'warn',
-  build: { outDir },
-  preview: { port: 0, host: '127.0.0.1' },
-});
-const url = server.resolvedUrls?.local[0];
-if (!url) throw new Error('vite preview gave no URL');
+const { url, server } = await buildAndServe(join(work, 'site'));
 
 // WebGPU is off in headless Chromium without a GPU; these flags expose its SwiftShader adapter, so
 // that it can be timed too (the page's `auto` passes over it, as it does over SwiftShader WebGL).
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--enable-unsafe-webgpu',
-    '--enable-unsafe-swiftshader',
-    '--use-webgpu-adapter=swiftshader',
-  ],
-});
+const browser = await launchChromium([
+  '--enable-unsafe-webgpu',
+  '--enable-unsafe-swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+]);
 const runs = (page: Page) => page.evaluate(() => Number(document.body.dataset.runs ?? 0));
 async function loadWeights(page: Page, file: string): Promise<void> {
   await page.setInputFiles('[data-testid=weights-input]', file);

@@ -4,19 +4,17 @@
  * `fcn` command (synth-voc, train), and the page's mask is checked against `fcn predict`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeLabelPng, VOC_PALETTE } from '@fcn/data';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { build, type PreviewServer, preview } from 'vite';
+import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appDir, buildAndServe, launchChromium } from './served-site.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const appDir = join(import.meta.dirname, '..');
 const repoRoot = join(appDir, '..', '..');
 const artifacts = join(appDir, 'test-artifacts');
 
@@ -41,9 +39,6 @@ async function fcn(...args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
-  }
   dir = await mkdtemp(join(tmpdir(), 'fcn-web-e2e-'));
   const voc = join(dir, 'voc');
   await fcn('synth-voc', '--out', voc, '--train', '8', '--val', '2', '--size', '120x160', '--seed', '3');
@@ -72,20 +67,8 @@ beforeAll(async () => {
   expectedMask = join(dir, 'expected.png');
   await fcn('predict', '--weights', weights, '--image', photo, '--out', expectedMask, '--backend', 'wasm');
 
-  const outDir = join(dir, 'site');
-  process.env.FCN_DEMO_MODEL = 'none';
-  await build({ root: appDir, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  delete process.env.FCN_DEMO_MODEL;
-  server = await preview({
-    root: appDir,
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { port: 0, host: '127.0.0.1' },
-  });
-  url = server.resolvedUrls?.local[0] ?? '';
-  if (!url) throw new Error('vite preview gave no URL');
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  ({ url, server } = await buildAndServe(join(dir, 'site')));
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await mkdir(artifacts, { recursive: true });
