@@ -45,3 +45,15 @@ export {
   type SaveWeightsOptions,
   saveWeights,
 } from './weights.js';
+export {
+  type DownloadableFile,
+  isZooName,
+  MODEL_ZOO,
+  ZOO_NAMES,
+  ZOO_VOC_CLASSES,
+  type ZooEntry,
+  type ZooKind,
+  type ZooMetric,
+  type ZooName,
+  zooEntry,
+} from './zoo.js';
