@@ -18,3 +18,4 @@ export {
 } from './node/synthetic-voc.js';
 export { readSplitIds, type VocSplit, vocPaths } from './node/voc-layout.js';
 export * from './shared.js';
+export { type DownloadableFile, VOC2012, type VocSource } from './voc-source.js';
