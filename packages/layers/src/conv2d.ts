@@ -1,5 +1,6 @@
 import { pytorchDefaultBias, pytorchDefaultWeight } from '@fcn/init';
 import * as tf from '@tensorflow/tfjs-core';
+import { dilatedConv2d } from './dilated-conv2d.js';
 import { Module } from './module.js';
 import { explicitPadding, type Padding2d, pair, type Size2d } from './padding.js';
 import { takeSeed } from './seed.js';
@@ -65,14 +66,14 @@ export class Conv2d extends Module {
         bias: this.bias,
       });
     }
-    const y = tf.conv2d(
-      x as tf.Tensor4D,
-      this.weight as tf.Tensor4D,
-      this.stride,
-      pad,
-      'NHWC',
-      this.dilation,
-    );
+    const y = dilated
+      ? // TF.js has no gradient for a dilated conv2d (nor stride with dilation): our own, on every backend.
+        dilatedConv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, {
+          stride: this.stride,
+          padding: this.padding,
+          dilation: this.dilation,
+        })
+      : tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, pad, 'NHWC');
     return this.bias ? tf.add(y, this.bias) : y;
   }
 }
