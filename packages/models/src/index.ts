@@ -37,6 +37,24 @@ export {
   SafetensorsError,
 } from './safetensors/read.js';
 export { type TensorToWrite, writeSafetensors } from './safetensors/write.js';
+export { checkWeightFile, type WeightCheckOptions } from './weight-checks.js';
+export {
+  CHECKSUM_KEY,
+  ChecksumError,
+  crc32,
+  tensorChecksum,
+  verifyChecksum,
+  withChecksum,
+} from './weight-checksum.js';
+export {
+  assertFiniteWeights,
+  countNonFinite,
+  describeNonFinite,
+  findNonFinite,
+  type NonFiniteTensor,
+  NonFiniteWeightsError,
+} from './weight-finite.js';
+export { assertFileCanHold, fileFloatCount, stateElementCount } from './weight-size.js';
 export {
   fromWeights,
   type LoadReport,

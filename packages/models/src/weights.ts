@@ -8,6 +8,9 @@ import type { ResNetTrunk } from './resnet.js';
 import type { RawTensor } from './safetensors/dtypes.js';
 import { readSafetensors, type Safetensors } from './safetensors/read.js';
 import { writeSafetensors } from './safetensors/write.js';
+import { checkWeightFile, type WeightCheckOptions } from './weight-checks.js';
+import { withChecksum } from './weight-checksum.js';
+import { assertFileCanHold } from './weight-size.js';
 
 const nativeTransfer: Transfer = { name: 'fcn.ts', layout: 'tfjs', fileKey: (key) => key };
 
@@ -26,19 +29,19 @@ export function saveWeights(model: FCN, options: SaveWeightsOptions = {}): Uint8
   const config = JSON.stringify(model.config);
   switch (format) {
     case 'native':
-      return writeSafetensors(stateToFile(model, nativeTransfer), {
+      return writeChecked(stateToFile(model, nativeTransfer), {
         format: NATIVE_FORMAT_TAG,
         [CONFIG_KEY]: config,
       });
     case 'd2l':
       assertD2lVariant(model);
       // PyTorch's convention for a state dict in safetensors is metadata format 'pt'.
-      return writeSafetensors(stateToFile(model, d2lTransfer, { numBatchesTracked: true }), {
+      return writeChecked(stateToFile(model, d2lTransfer, { numBatchesTracked: true }), {
         format: 'pt',
         [CONFIG_KEY]: config,
       });
     case 'torchvision':
-      return writeSafetensors(stateToFile(model.trunk, torchvisionTransfer, { numBatchesTracked: true }), {
+      return writeChecked(stateToFile(model.trunk, torchvisionTransfer, { numBatchesTracked: true }), {
         format: 'pt',
       });
     default:
@@ -46,7 +49,12 @@ export function saveWeights(model: FCN, options: SaveWeightsOptions = {}): Uint8
   }
 }
 
-export interface LoadWeightsOptions {
+/** A safetensors file with the checksum of its tensors in the metadata (verified on load). */
+function writeChecked(tensors: Map<string, RawTensor>, metadata: Record<string, string>): Uint8Array {
+  return writeSafetensors(tensors, withChecksum(tensors, metadata));
+}
+
+export interface LoadWeightsOptions extends WeightCheckOptions {
   /** Skip detection and insist on this layout. */
   format?: WeightFormat;
 }
@@ -70,6 +78,7 @@ export function loadWeights(
   options: LoadWeightsOptions = {},
 ): LoadReport {
   const file = readSafetensors(bytes);
+  checkWeightFile(file, options);
   return loadParsed(model, file, options.format ?? detectFormat(file));
 }
 
@@ -105,8 +114,9 @@ function loadParsed(model: FCN | ResNetTrunk, file: Safetensors, format: WeightF
  * d2l PyTorch FCN state dict (trunk depth and width, and the class count, are read from the shapes).
  * A torchvision file holds only a trunk: build `fcn({ trunk })` and `loadWeights` it instead.
  */
-export function fromWeights(bytes: Uint8Array | ArrayBuffer): FCN {
+export function fromWeights(bytes: Uint8Array | ArrayBuffer, options: WeightCheckOptions = {}): FCN {
   const file = readSafetensors(bytes);
+  checkWeightFile(file, options);
   const format = detectFormat(file);
   if (format === 'torchvision') {
     throw new Error(
@@ -114,6 +124,7 @@ export function fromWeights(bytes: Uint8Array | ArrayBuffer): FCN {
     );
   }
   const config = format === 'native' ? nativeConfig(file) : d2lConfig(file);
+  assertFileCanHold(file, config, describeConfig(config));
   const model = buildFromConfig(config);
   try {
     loadParsed(model, file, format);

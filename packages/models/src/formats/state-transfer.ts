@@ -37,7 +37,7 @@ export function fileShape(shape: readonly number[], layout: TensorLayout): numbe
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
-function listed(label: string, items: string[], max = 8): string {
+function listed(label: string, items: string[], max = 5): string {
   const more = items.length > max ? ` and ${items.length - max} more` : '';
   return `${label}: ${items.slice(0, max).join(', ')}${more}`;
 }
@@ -78,8 +78,11 @@ export function loadInto(target: Module, tensors: Map<string, RawTensor>, transf
   if (missing.length) problems.unshift(listed('missing keys', missing));
   if (unexpected.length) problems.push(listed('unexpected keys', unexpected));
   if (problems.length) {
+    // At most a few problems in the line (a width mismatch gives one per key): the first say enough.
+    const shown =
+      problems.length > 4 ? [...problems.slice(0, 4), `and ${problems.length - 4} more`] : problems;
     throw new Error(
-      `${transfer.name} weights do not fit this ${target.constructor.name}: ${problems.join('; ')}`,
+      `${transfer.name} weights do not fit this ${target.constructor.name}: ${shown.join('; ')}`,
     );
   }
   const incoming = new Map<string, tf.Tensor>();
