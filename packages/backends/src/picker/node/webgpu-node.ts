@@ -45,7 +45,8 @@ export async function startWebGpuNode(loadDawn: LoadDawn = loadDawnPackage): Pro
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter == null) {
     throw unavailable(
-      'Dawn found no GPU adapter (it needs a Vulkan, Metal or D3D12 driver; on Linux, libvulkan1)',
+      'Dawn found no GPU adapter (it needs a Vulkan, Metal or D3D12 driver; on Linux without a GPU, Mesa ' +
+        "25's lavapipe: apt-get install -t bookworm-backports mesa-vulkan-drivers on Debian 12)",
     );
   }
   installNavigatorGpu(gpu);
