@@ -13,6 +13,7 @@ export { ConfusionMatrix } from './confusion.js';
 export { type EpochRecord, formatEpochLine } from './epoch-line.js';
 export { withEvalMode } from './eval-mode.js';
 export { type EvalData, type EvaluateOptions, evaluate } from './evaluate.js';
+export { type ImageSource, rgbImageSource, tensorImageSource } from './image-source.js';
 export { type CrossEntropyOptions, countLabelled, pixelCrossEntropy, softmaxCrossEntropy } from './loss.js';
 export { LR_SCHEDULES, type LrSchedule, POLY_POWER, scheduledLr } from './lr-schedule.js';
 export { type ActivationCount, estimateTrainingMemory, parameterMemory } from './memory-estimate.js';
@@ -25,7 +26,13 @@ export {
   splitBatch,
 } from './micro-batch.js';
 export { fcnParamGroups, type ParamGroupOptions } from './param-groups.js';
-export { predictWholeImage, type WholeImageOptions, wholeImageLogits } from './predict-whole.js';
+export {
+  predictClassMap,
+  predictWholeImage,
+  type WholeImageOptions,
+  wholeImageLogits,
+  wholeImageWorkBytes,
+} from './predict-whole.js';
 export { type GroupSettings, type ParamGroup, Sgd, type SgdOptions } from './sgd.js';
 export {
   type FitMode,

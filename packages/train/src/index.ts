@@ -3,7 +3,7 @@
  * (atomic checkpoints, `model.safetensors`, `metrics.jsonl`).
  */
 export * from './browser.js';
-export { writeFileAtomic } from './node/atomic-write.js';
+export { isAtomicTempName, writeFileAtomic } from './node/atomic-write.js';
 export {
   appendMetrics,
   metricsLine,
@@ -13,6 +13,15 @@ export {
   runPaths,
   saveCheckpoint,
 } from './node/run-files.js';
+export {
+  type LockOptions,
+  type LockOwner,
+  lockRunFolder,
+  RUN_LOCK_FILE,
+  RunFolderBusyError,
+  type RunLock,
+} from './node/run-lock.js';
+export { removeStrayTempFiles } from './node/stray-temp-files.js';
 export {
   NonFiniteLossError,
   type StepInfo,

@@ -1,8 +1,15 @@
+import { normalizeImage } from '@fcn/data/browser';
 import { Module } from '@fcn/layers';
 import { fcn } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { predictWholeImage, wholeImageLogits } from './predict-whole.js';
+import { rgbImageSource } from './image-source.js';
+import {
+  predictClassMap,
+  predictWholeImage,
+  wholeImageLogits,
+  wholeImageWorkBytes,
+} from './predict-whole.js';
 import { planTiles } from './tiling.js';
 
 /** Logits that are the same everywhere. */
@@ -137,5 +144,39 @@ describe('whole-image prediction', () => {
       /expected an image/,
     );
     model.dispose();
+  });
+
+  it('predicts from RGB bytes normalised window by window, with no image-sized tensor, as from the tensor', async () => {
+    const model = smallFcn();
+    const [h, w] = [100, 230];
+    const image = {
+      height: h,
+      width: w,
+      data: Uint8Array.from({ length: h * w * 3 }, (_, i) => (i * 7919) % 256),
+    };
+    const x = tf.tensor3d(normalizeImage(image.data), [h, w, 3]);
+    const expected = await predictWholeImage(model, x, { window: [64, 64] });
+    const before = tf.memory().numBytes;
+    let most = 0;
+    const classes = await predictClassMap(model, rgbImageSource(image), {
+      window: [64, 64],
+      onProgress: () => {
+        most = Math.max(most, tf.memory().numBytes - before);
+      },
+    });
+    expect(classes).toBeInstanceOf(Uint8Array);
+    expect([...classes]).toEqual([...expected.dataSync()]);
+    expect(new Set(classes).size).toBeGreaterThan(1);
+    // Between windows nothing of the image's size lives on the backend (the float image is 276 KB).
+    expect(most).toBeLessThan(h * w * 3);
+    tf.dispose([x, expected]);
+    model.dispose();
+  });
+
+  it('says how much memory the sweep needs: a band one window high, growing with the width only', () => {
+    const wide = wholeImageWorkBytes(320, 8000, 21);
+    expect(wholeImageWorkBytes(8000, 8000, 21)).toBe(wide);
+    // 320 rows x 8000 columns x (21 sums + 1 count) x 4 bytes, plus one 320x480 window in and out.
+    expect(wide).toBe(320 * 8000 * 22 * 4 + 320 * 480 * 24 * 4);
   });
 });

@@ -3,11 +3,14 @@
  * windows whose sides are multiples of 32 (see `planTiles`), the model runs on each, the logits are
  * averaged where windows overlap, and the argmax gives the class. The logits are summed in a band one
  * window high and the image's width wide; rows are finished (argmax) as soon as no later window covers
- * them, so memory grows with the width, not the area, of a large image.
+ * them, so memory grows with the width, not the area, of a large image. The image itself can be an
+ * `ImageSource` (`rgbImageSource`: 8-bit RGB normalised one window at a time), so nothing of the
+ * image's size is ever held in float: about 4 bytes a pixel in all (its RGB bytes and the classes).
  */
 import type { Module } from '@fcn/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { withEvalMode } from './eval-mode.js';
+import { type ImageSource, tensorImageSource } from './image-source.js';
 import { planTiles, type TilePlan, type TilingOptions } from './tiling.js';
 
 export interface WholeImageOptions extends TilingOptions {
@@ -20,28 +23,78 @@ export interface WholeImageOptions extends TilingOptions {
   onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
+type WholeImage = tf.Tensor3D | tf.Tensor4D | ImageSource;
+
 /**
- * Class of every pixel of a normalised image (`[H, W, 3]` or `[1, H, W, 3]`, any H and W) as an int32
- * `[H, W]` tensor. The model runs in eval mode (its modes are restored after).
+ * Class of every pixel of a normalised image (`[H, W, 3]` or `[1, H, W, 3]`, any H and W, or an
+ * `ImageSource`) as an int32 `[H, W]` tensor. The model runs in eval mode (its modes are restored after).
  */
 export async function predictWholeImage(
   model: Module,
-  image: tf.Tensor3D | tf.Tensor4D,
+  image: WholeImage,
   options: WholeImageOptions = {},
 ): Promise<tf.Tensor2D> {
   const [height, width] = imageSize(image);
   const labels = new Int32Array(height * width);
-  await sweep(model, image, options, (row, sums, counts, classes) => {
-    for (let x = 0; x < width; x++) {
-      const at = x * classes;
-      let best = 0;
-      // argmax of the sum = argmax of the mean: the count is the same for every class of a pixel.
-      for (let c = 1; c < classes; c++) if (sums[at + c]! > sums[at + best]!) best = c;
-      if (counts[x] === 0) throw new Error(`pixel (${row}, ${x}) was covered by no window`);
-      labels[row * width + x] = best;
-    }
-  });
+  await sweep(model, image, options, (row, sums, counts, classes) =>
+    argmaxRow(labels, row, width, sums, counts, classes),
+  );
   return tf.tensor2d(labels, [height, width], 'int32');
+}
+
+/**
+ * The same classes as bytes (`height * width`, row-major), without an image-sized tensor: what a
+ * palette PNG or a label map holds. Models of more than 256 classes are refused (use `predictWholeImage`).
+ */
+export async function predictClassMap(
+  model: Module,
+  image: WholeImage,
+  options: WholeImageOptions = {},
+): Promise<Uint8Array> {
+  const [height, width] = imageSize(image);
+  const labels = new Uint8Array(height * width);
+  await sweep(model, image, options, (row, sums, counts, classes) => {
+    if (classes > 256)
+      throw new Error(`predictClassMap holds at most 256 classes in bytes; the model has ${classes}`);
+    argmaxRow(labels, row, width, sums, counts, classes);
+  });
+  return labels;
+}
+
+function argmaxRow(
+  labels: Int32Array | Uint8Array,
+  row: number,
+  width: number,
+  sums: Float32Array,
+  counts: Float32Array,
+  classes: number,
+): void {
+  for (let x = 0; x < width; x++) {
+    const at = x * classes;
+    let best = 0;
+    // argmax of the sum = argmax of the mean: the count is the same for every class of a pixel.
+    for (let c = 1; c < classes; c++) if (sums[at + c]! > sums[at + best]!) best = c;
+    if (counts[x] === 0) throw new Error(`pixel (${row}, ${x}) was covered by no window`);
+    labels[row * width + x] = best;
+  }
+}
+
+/**
+ * Bytes the sweep holds besides the model's own work, for an image of this size: the band of summed
+ * logits and counts (one window high, the image's width wide) and a batch of normalised windows. It
+ * grows with the width, not the area.
+ */
+export function wholeImageWorkBytes(
+  height: number,
+  width: number,
+  numClasses: number,
+  options: TilingOptions & { windowsPerBatch?: number } = {},
+): number {
+  const plan = planTiles(height, width, options);
+  const band = plan.windowHeight * plan.paddedWidth * (numClasses + 1) * 4;
+  const windows =
+    (options.windowsPerBatch ?? 1) * plan.windowHeight * plan.windowWidth * (3 + numClasses) * 4;
+  return band + windows;
 }
 
 /**
@@ -50,7 +103,7 @@ export async function predictWholeImage(
  */
 export async function wholeImageLogits(
   model: Module,
-  image: tf.Tensor3D | tf.Tensor4D,
+  image: WholeImage,
   options: WholeImageOptions = {},
 ): Promise<tf.Tensor3D> {
   const [height, width] = imageSize(image);
@@ -72,7 +125,7 @@ type RowSink = (row: number, sums: Float32Array, counts: Float32Array, classes: 
 
 async function sweep(
   model: Module,
-  image: tf.Tensor3D | tf.Tensor4D,
+  image: WholeImage,
   options: WholeImageOptions,
   emit: RowSink,
 ): Promise<void> {
@@ -82,30 +135,16 @@ async function sweep(
   if (!Number.isInteger(perBatch) || perBatch < 1) {
     throw new RangeError(`windowsPerBatch must be a positive integer, got ${perBatch}`);
   }
-  const padded = tf.tidy(() => {
-    const x = (image.rank === 3 ? tf.expandDims(image, 0) : image) as tf.Tensor4D;
-    const [dh, dw] = [plan.paddedHeight - height, plan.paddedWidth - width];
-    return dh || dw
-      ? tf.pad(x, [
-          [0, 0],
-          [0, dh],
-          [0, dw],
-          [0, 0],
-        ])
-      : tf.clone(x);
-  });
-  try {
-    await withEvalMode(model, () =>
-      sweepPadded(model, padded, plan, perBatch, height, width, emit, options.onProgress),
-    );
-  } finally {
-    padded.dispose();
-  }
+  // Windows are cut (and zero-padded past the bottom and right edges) one at a time: no padded copy.
+  const source = image instanceof tf.Tensor ? tensorImageSource(image) : image;
+  await withEvalMode(model, () =>
+    sweepSource(model, source, plan, perBatch, height, width, emit, options.onProgress),
+  );
 }
 
-async function sweepPadded(
+async function sweepSource(
   model: Module,
-  padded: tf.Tensor4D,
+  source: ImageSource,
   plan: TilePlan,
   perBatch: number,
   height: number,
@@ -147,7 +186,7 @@ async function sweepPadded(
     for (let i = 0; i < plan.lefts.length; i += perBatch) {
       const lefts = plan.lefts.slice(i, i + perBatch);
       const logits = tf.tidy(() => {
-        const windows = lefts.map((left) => tf.slice(padded, [0, top, left, 0], [1, wh, ww, -1]));
+        const windows = lefts.map((left) => source.window(top, left, wh, ww));
         return model.forward(windows.length === 1 ? windows[0]! : tf.concat(windows, 0));
       });
       let values: Float32Array;
@@ -181,7 +220,8 @@ async function sweepPadded(
   finish(plan.paddedHeight);
 }
 
-function imageSize(image: tf.Tensor): [number, number] {
+function imageSize(image: WholeImage): [number, number] {
+  if (!(image instanceof tf.Tensor)) return [image.height, image.width];
   const ok =
     (image.rank === 3 && image.shape[2] === 3) ||
     (image.rank === 4 && image.shape[0] === 1 && image.shape[3] === 3);

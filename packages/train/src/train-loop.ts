@@ -106,6 +106,11 @@ export interface TrainOptions {
   runDir?: string;
   /** Continue from `runDir`'s checkpoint. */
   resume?: boolean;
+  /**
+   * The caller's record of the run (e.g. its data folder and settings), saved inside every checkpoint
+   * (`TrainState.run`); a resume replaces the saved one with this when given.
+   */
+  run?: Record<string, unknown>;
   /** Also checkpoint every this many optimiser steps inside epochs (default 0: at epoch ends only). */
   checkpointEvery?: number;
   /**
@@ -208,6 +213,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       stepsDone: 0,
       history: [],
       hyper: { ...hyper, epochs, microBatch: plan.microBatch },
+      ...(options.run ? { run: options.run } : {}),
     };
     let lastCheckpoint: string | null = null;
     if (options.resume && paths) {
@@ -220,7 +226,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         throw new Error(`the checkpoint was made with batches of ${saved.batchSize}, not ${batchSize}`);
       }
       restoreCheckpoint(checkpoint, model, optimizer);
-      state = { ...saved, hyper: state.hyper };
+      state = { ...saved, hyper: state.hyper, ...(options.run ? { run: options.run } : {}) };
       lastCheckpoint = paths.checkpoint;
       await rewriteMetrics(paths.metrics, state.history);
       logger?.(

@@ -1,4 +1,4 @@
-import { fcn, fromWeights, saveWeights } from '@fcn/models';
+import { CHECKSUM_KEY, fcn, fromWeights, readSafetensors, saveWeights } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { fcnParamGroups } from './param-groups.js';
@@ -63,5 +63,32 @@ describe('checkpoint encoding', () => {
     model.dispose();
     sgd.dispose();
     withMomentum.dispose();
+  });
+
+  it("carries the caller's run record, and refuses flipped data bytes and non-finite momentum", () => {
+    const model = fcn({ trunk: { arch: 'resnet18', width: 2 }, numClasses: 3, seed: 1 });
+    const sgd = new Sgd(fcnParamGroups(model), { lr: 0.1, momentum: 0.9 });
+    const run = { data: '/voc', settings: { crop: [64, 64] } };
+    const bytes = encodeCheckpoint(model, sgd, { ...STATE, run });
+    const decoded = decodeCheckpoint(bytes);
+    expect(decoded.state.run).toEqual(run);
+    // The model part gets its own checksum, so it loads as a weight file.
+    expect(readSafetensors(decoded.modelBytes).metadata[CHECKSUM_KEY]).toMatch(/^[0-9a-f]{8}$/);
+    fromWeights(decoded.modelBytes).dispose();
+    // 64 flipped bytes at the end of the data (momentum or weights): refused, not resumed.
+    const flipped = bytes.slice();
+    for (let i = flipped.length - 64; i < flipped.length; i++) flipped[i]! ^= 0xff;
+    expect(() => decodeCheckpoint(flipped)).toThrow(/do not match the checksum/);
+    // A state record of the wrong kind.
+    expect(() => decodeCheckpoint(encodeCheckpoint(model, sgd, { ...STATE, run: [] as never }))).toThrow(
+      /not a version-1 training state/,
+    );
+    // NaN momentum (checksum made over it): refused, naming the buffer.
+    for (const [, m] of sgd.state()) tf.tidy(() => m.assign(tf.fill(m.shape, Number.NaN)));
+    expect(() => decodeCheckpoint(encodeCheckpoint(model, sgd, STATE))).toThrow(
+      /NaN or infinite weights in 'optimizer\.momentum\./,
+    );
+    model.dispose();
+    sgd.dispose();
   });
 });

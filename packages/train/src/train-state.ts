@@ -7,6 +7,8 @@
  */
 import type { Module } from '@fcn/layers';
 import {
+  CHECKSUM_KEY,
+  checkWeightFile,
   type FCN,
   float32Tensor,
   loadWeights,
@@ -14,6 +16,7 @@ import {
   readSafetensors,
   saveWeights,
   toFloat32,
+  withChecksum,
   writeSafetensors,
 } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -50,6 +53,11 @@ export interface TrainState {
   progress?: EpochProgress;
   /** The hyper-parameters in force (for the record, and to notice changes on resume). */
   hyper: Record<string, number | boolean | string | null>;
+  /**
+   * The caller's own record of the run (the CLI's data folder and settings), saved in the same file
+   * as the weights so that the two can never disagree. Opaque to the loop.
+   */
+  run?: Record<string, unknown>;
 }
 
 export interface DecodedCheckpoint {
@@ -66,23 +74,30 @@ export function encodeCheckpoint(model: FCN, optimizer: Sgd, state: TrainState):
   for (const [name, buffer] of optimizer.state()) {
     tensors.set(MOMENTUM_PREFIX + name, float32Tensor(buffer.dataSync() as Float32Array, buffer.shape));
   }
-  return writeSafetensors(tensors, { ...weights.metadata, [TRAIN_STATE_KEY]: JSON.stringify(state) });
+  // One checksum over every tensor (weights and momentum): a flipped byte anywhere is refused on resume.
+  return writeSafetensors(
+    tensors,
+    withChecksum(tensors, { ...weights.metadata, [TRAIN_STATE_KEY]: JSON.stringify(state) }),
+  );
 }
 
 export function decodeCheckpoint(bytes: Uint8Array | ArrayBuffer): DecodedCheckpoint {
   const file = readSafetensors(bytes);
-  const { [TRAIN_STATE_KEY]: json, ...metadata } = file.metadata;
+  const { [TRAIN_STATE_KEY]: json, [CHECKSUM_KEY]: _, ...metadata } = file.metadata;
   if (json === undefined) {
     throw new Error(`not a training checkpoint: no '${TRAIN_STATE_KEY}' metadata (a plain weight file?)`);
   }
   const state = parseState(json);
+  // The checksum (when there is one) and finite values, over the weights and the momentum alike.
+  checkWeightFile(file);
   const model = new Map<string, RawTensor>();
   const momentum = new Map<string, RawTensor>();
   for (const [key, t] of file.tensors) {
     if (key.startsWith(MOMENTUM_PREFIX)) momentum.set(key.slice(MOMENTUM_PREFIX.length), t);
     else model.set(key, t);
   }
-  return { modelBytes: writeSafetensors(model, metadata), state, momentum };
+  const modelMetadata = file.metadata[CHECKSUM_KEY] === undefined ? metadata : withChecksum(model, metadata);
+  return { modelBytes: writeSafetensors(model, modelMetadata), state, momentum };
 }
 
 /** Load a decoded checkpoint's weights into `model` and its momentum into `optimizer`. */
@@ -122,7 +137,8 @@ function parseState(json: string): TrainState {
     !Number.isSafeInteger(s.seed) ||
     !isCount(s.batchSize) ||
     !isCount(s.stepsDone) ||
-    !Array.isArray(s.history)
+    !Array.isArray(s.history) ||
+    (s.run !== undefined && (typeof s.run !== 'object' || s.run === null || Array.isArray(s.run)))
   ) {
     throw new Error(
       `checkpoint metadata '${TRAIN_STATE_KEY}' is not a version-1 training state: ${json.slice(0, 200)}`,

@@ -7,6 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** Whether a file name is one of `writeFileAtomic`'s temporary files (`.NAME.tmp-PID-HEX`). */
+export function isAtomicTempName(name: string): boolean {
+  return /^\..+\.tmp-\d+-[0-9a-f]{8}$/.test(name);
+}
+
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
