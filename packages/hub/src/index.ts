@@ -1,0 +1,26 @@
+/**
+ * `@fcn/hub` (Node only): the one place fcn.ts fetches anything. It owns the cache folder, downloads
+ * described files over HTTP with resume, mirrors and checksums, and unpacks tar archives safely.
+ * What exists is described by `@fcn/models` (`MODEL_ZOO`) and `@fcn/data` (`VOC2012`).
+ */
+export {
+  type CacheOptions,
+  type CacheStatus,
+  cacheDir,
+  cachedPath,
+  cacheStatus,
+  isCached,
+  partialPath,
+  unpackedPath,
+} from './cache-dir.js';
+export { type DownloadOptions, download, sourceUrls } from './download.js';
+export type { ArchiveFile, ChecksumAlgorithm, DownloadableFile } from './downloadable.js';
+export { type EnsureUnpackedOptions, ensureUnpacked, isUnpacked } from './ensure-unpacked.js';
+export { HubError, type HubErrorCode } from './errors.js';
+export {
+  type ExtractOptions,
+  type ExtractResult,
+  extractTar,
+  isUnpackedDir,
+  UNPACKED_MARKER,
+} from './extract-tar.js';

@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/testing/fixture-server.ts'],
+  format: ['esm'],
+  platform: 'node',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+});
