@@ -87,6 +87,22 @@ describe('dilatedConv2d', () => {
     tf.dispose([x, w]);
   });
 
+  it('leaves only its output behind when run without a gradient tape', () => {
+    const x = tf.randomNormal([1, 9, 11, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 3, 2], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    for (const [stride, dilation] of [
+      [1, 2],
+      [2, 2],
+      [2, 3],
+    ] as const) {
+      const y = dilatedConv2d(x, w, { stride, padding: 1, dilation });
+      expect(tf.memory().numTensors, `stride ${stride} dilation ${dilation}`).toBe(before + 1);
+      y.dispose();
+    }
+    tf.dispose([x, w]);
+  });
+
   it('names the problem in its errors', () => {
     const x = tf.zeros([1, 5, 5, 2]) as tf.Tensor4D;
     const w = tf.zeros([3, 3, 2, 1]) as tf.Tensor4D;
