@@ -61,6 +61,8 @@ export default defineConfig({
   resolve: { conditions: ['@fcn/source', 'module', 'browser', 'development|production'] },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
+  // The inference worker is a module worker: ES output keeps the backends' on-demand imports apart.
+  worker: { format: 'es' },
   // Not minified: the wasm backend's threaded build turns a function into the source of its worker
   // (toString), and renamed identifiers break that worker ("e is not defined"; tensorflow/tfjs#4253).
   build: { target: 'es2022', minify: false },

@@ -125,7 +125,7 @@ describe('web demo in Chromium', () => {
     await page.setInputFiles('[data-testid=weights-input]', weights);
     await waitForRuns(2);
     expect(await page.textContent('[data-testid=model]')).toMatch(
-      /model\.safetensors: FCN-32s, ResNet trunk of width 4, 21 classes/,
+      /model\.safetensors: FCN-32s on a ResNet-18 trunk of width 4, fcn\.ts layout, output stride 32, [\d.]+[MK] parameters, 21 classes/,
     );
     await page.setInputFiles('[data-testid=image-input]', photo);
     await waitForRuns(3);
@@ -175,7 +175,7 @@ describe('web demo in Chromium', () => {
       /bogus\.safetensors is not a model/.test(document.getElementById('error')!.textContent ?? ''),
     );
     // The page still works with the model it had.
-    expect(await page.textContent('[data-testid=model]')).toMatch(/model\.safetensors: FCN-32s/);
+    expect(await page.textContent('[data-testid=model]')).toMatch(/model\.safetensors: FCN-32s on/);
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -1,12 +1,23 @@
-import { formatBackendLine, initBrowserBackend } from '@fcn/backends/browser';
+/**
+ * The page's thread: controls, drawing and messages only. The backend, the model and every tensor
+ * live in the inference worker (`inference.worker.ts`), so the page keeps responding while it runs.
+ */
 import { labelsToImageData } from '@fcn/data/browser';
 import { backendFromQuery } from './backend-query.js';
+import { renderCard } from './card-view.js';
 import { decodeImageFile } from './image-input.js';
+import { InferenceClient, startInferenceWorker } from './inference-client.js';
 import { formatShare, legendEntries } from './legend.js';
-import { fetchDefaultModel, type LoadedModel, modelFromBytes, untrainedModel } from './model-loader.js';
+import type { ModelCard } from './model-card.js';
 import { overlayImageData } from './overlay.js';
 import { sampleImage } from './sample-image.js';
-import { segmentImage } from './segment.js';
+import {
+  fetchDefaultModelBytes,
+  fetchWeightsFromUrl,
+  fileNameOf,
+  TORCHVISION_FCN_RESNET50_URL,
+} from './weights-fetch.js';
+import type { WeightsOrigin } from './worker-protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const backendLine = $<HTMLParagraphElement>('backend');
@@ -16,8 +27,13 @@ const errorLine = $<HTMLParagraphElement>('error');
 const progress = $<HTMLProgressElement>('progress');
 const opacity = $<HTMLInputElement>('opacity');
 const overlayMask = $<HTMLCanvasElement>('overlay-mask');
+const urlInput = $<HTMLInputElement>('weights-url');
 
-let loaded: LoadedModel | undefined;
+type Choice = 'default' | 'torchvision' | 'file' | 'none';
+
+let client: InferenceClient;
+let card: ModelCard | undefined;
+let defaultBytes: Uint8Array | null = null;
 let image: ImageData | undefined;
 /** The file's own size when the image was scaled down to fit the pixel budget. */
 let scaledFrom: string | null = null;
@@ -36,18 +52,37 @@ function enqueue(work: () => Promise<void>): Promise<void> {
       showError(null);
       await work();
     } catch (error) {
+      progress.hidden = true;
+      status.textContent = '';
       showError(error instanceof Error ? error.message : String(error));
     }
   });
   return queue;
 }
 
-function setModel(next: LoadedModel): void {
-  loaded?.model.dispose();
-  loaded = next;
-  modelLine.textContent = `Model: ${next.description}`;
-  modelLine.dataset.source = next.source;
-  modelLine.classList.toggle('error', next.source === 'untrained');
+function markChoice(choice: Choice): void {
+  for (const element of document.querySelectorAll<HTMLElement>('.choice')) {
+    element.classList.toggle('active', element.dataset.choice === choice);
+  }
+}
+
+function setModel(next: ModelCard, origin: WeightsOrigin | null, choice: Choice): void {
+  card = next;
+  modelLine.textContent = next.warning
+    ? `Model: ${next.note}`
+    : `Model: ${origin ? `${origin.kind === 'url' ? fileNameOf(origin.name) : origin.name}: ` : ''}${next.architecture}, ${next.classes.length} classes`;
+  modelLine.dataset.source = origin?.kind ?? 'untrained';
+  modelLine.classList.toggle('error', next.warning);
+  renderCard($('card'), next);
+  markChoice(choice);
+}
+
+async function loadWeights(bytes: Uint8Array, origin: WeightsOrigin, choice: Choice): Promise<void> {
+  status.textContent = `Loading ${origin.kind === 'url' ? fileNameOf(origin.name) : origin.name}…`;
+  const next = await client.load(bytes, origin);
+  status.textContent = '';
+  setModel(next, origin, choice);
+  await segmentCurrent();
 }
 
 function draw(canvas: HTMLCanvasElement, pixels: ImageData): void {
@@ -57,26 +92,26 @@ function draw(canvas: HTMLCanvasElement, pixels: ImageData): void {
 }
 
 async function segmentCurrent(): Promise<void> {
-  if (!loaded || !image) return;
+  if (!card || !image) return;
   const current = image;
   draw($('photo'), current);
   draw($('overlay-photo'), current);
   $('results').hidden = false;
-  status.textContent = `Segmenting ${current.width}x${current.height}…`;
+  const size = `${current.width}x${current.height}`;
+  status.textContent = `Segmenting ${size}…`;
   progress.hidden = false;
-  progress.value = 0;
-  const result = await segmentImage(loaded.model, current, (done, total) => {
+  progress.removeAttribute('value');
+  const result = await client.segment(current, (done, total) => {
     progress.value = done / total;
-    status.textContent = `Segmenting ${current.width}x${current.height}: window ${done} of ${total}`;
+    status.textContent =
+      total === 1 ? `Segmenting ${size} in one pass…` : `Segmenting ${size}: window ${done} of ${total}`;
   });
   progress.hidden = true;
-  const mask = labelsToImageData(result.labels, result.width, result.height);
-  draw($('mask'), mask);
+  draw($('mask'), labelsToImageData(result.labels, result.width, result.height));
   draw(overlayMask, overlayImageData(result.labels, result.width, result.height));
   overlayMask.style.opacity = opacity.value;
-  const legend = $<HTMLUListElement>('legend');
-  legend.replaceChildren(
-    ...legendEntries(result.labels, loaded.model.config.classNames).map((entry) => {
+  $<HTMLUListElement>('legend').replaceChildren(
+    ...legendEntries(result.labels, card.classes).map((entry) => {
       const item = document.createElement('li');
       const swatch = document.createElement('span');
       swatch.style.background = entry.colour;
@@ -85,11 +120,13 @@ async function segmentCurrent(): Promise<void> {
     }),
   );
   const scaled = scaledFrom ? ` (scaled down from ${scaledFrom})` : '';
+  const how = result.windows === 1 ? 'in one pass' : `in ${result.windows} windows`;
   $('timing').textContent =
-    `Inference: ${Math.round(result.ms)} ms for ${result.width}x${result.height}${scaled} on ${backendLine.dataset.backend}`;
+    `Inference: ${Math.round(result.ms)} ms for ${result.width}x${result.height}${scaled} on ${backendLine.dataset.backend}, ${how}`;
   status.textContent = 'Done.';
   runs++;
   document.body.dataset.runs = String(runs);
+  document.body.dataset.inferenceMs = String(Math.round(result.ms));
 }
 
 async function openImage(file: File): Promise<void> {
@@ -101,30 +138,57 @@ async function openImage(file: File): Promise<void> {
   await segmentCurrent();
 }
 
-async function openWeights(file: File): Promise<void> {
-  const next = modelFromBytes(new Uint8Array(await file.arrayBuffer()), file.name, 'file');
-  setModel(next);
-  await segmentCurrent();
+async function openWeights(file: File, choice: Choice): Promise<void> {
+  await loadWeights(new Uint8Array(await file.arrayBuffer()), { kind: 'file', name: file.name }, choice);
 }
 
-/** A dropped or chosen file: weights by their extension, anything else as an image. */
-function openFile(file: File): Promise<void> {
-  return enqueue(() => (file.name.endsWith('.safetensors') ? openWeights(file) : openImage(file)));
+async function openUrl(text: string): Promise<void> {
+  const name = fileNameOf(text.trim());
+  status.textContent = `Fetching ${name}…`;
+  progress.hidden = false;
+  progress.removeAttribute('value');
+  const bytes = await fetchWeightsFromUrl(text, (received, total) => {
+    const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+    status.textContent = `Fetching ${name}: ${mb(received)}${total ? ` of ${mb(total)}` : ''} MiB`;
+    if (total) progress.value = received / total;
+  });
+  progress.hidden = true;
+  await loadWeights(bytes, { kind: 'url', name: text.trim() }, 'torchvision');
+}
+
+const isWeightsFile = (name: string) => /\.(safetensors|pth|pt)$/i.test(name);
+
+/** A dropped file: weights by their extension, anything else as an image. */
+function openDropped(file: File): Promise<void> {
+  return enqueue(() => (isWeightsFile(file.name) ? openWeights(file, 'file') : openImage(file)));
+}
+
+/** Calls `open` with the file an `<input type=file>` got, and clears it so the same file can come again. */
+function onFile(id: string, open: (file: File) => Promise<void>): void {
+  $<HTMLInputElement>(id).addEventListener('change', (event) => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) void enqueue(() => open(file));
+  });
 }
 
 function wireControls(): void {
-  $<HTMLInputElement>('image-input').addEventListener('change', (event) => {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (file) void enqueue(() => openImage(file));
-  });
-  $<HTMLInputElement>('weights-input').addEventListener('change', (event) => {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (file) void enqueue(() => openWeights(file));
-  });
+  onFile('image-input', openImage);
+  onFile('weights-input', (file) => openWeights(file, 'file'));
+  onFile('torchvision-input', (file) => openWeights(file, 'torchvision'));
+  urlInput.value = TORCHVISION_FCN_RESNET50_URL;
+  $<HTMLButtonElement>('fetch-url').addEventListener('click', () => enqueue(() => openUrl(urlInput.value)));
+  const useDefault = $<HTMLButtonElement>('use-default');
+  useDefault.disabled = defaultBytes === null;
+  $('default-missing').hidden = defaultBytes !== null;
+  useDefault.addEventListener('click', () =>
+    enqueue(async () => {
+      // The worker takes the bytes it is sent: send it a copy, keep these for next time.
+      if (defaultBytes)
+        await loadWeights(defaultBytes.slice(), { kind: 'default', name: 'model.safetensors' }, 'default');
+    }),
+  );
   const sample = $<HTMLButtonElement>('sample');
   sample.disabled = false;
   sample.addEventListener('click', () =>
@@ -146,31 +210,35 @@ function wireControls(): void {
     event.preventDefault();
     document.body.classList.remove('dragging');
     const file = event.dataTransfer?.files[0];
-    if (file) void openFile(file);
+    if (file) void openDropped(file);
   });
 }
 
 async function start(): Promise<void> {
   try {
-    const result = await initBrowserBackend({
-      backend: backendFromQuery(location.search),
-      wasmPaths: `${import.meta.env.BASE_URL}tfjs-wasm/`,
-    });
-    backendLine.textContent = formatBackendLine(result);
-    backendLine.dataset.backend = result.name;
+    client = new InferenceClient(startInferenceWorker());
+    // An absolute URL: the worker resolves relative ones against its own script's folder.
+    const wasmPaths = new URL(`${import.meta.env.BASE_URL}tfjs-wasm/`, location.href).href;
+    const ready = await client.init(backendFromQuery(location.search), wasmPaths);
+    backendLine.textContent = ready.line;
+    backendLine.dataset.backend = ready.name;
   } catch (error) {
     backendLine.textContent = `No backend could start: ${error instanceof Error ? error.message : String(error)}`;
     backendLine.classList.add('error');
     return;
   }
   await enqueue(async () => {
-    let model: LoadedModel | null = null;
     try {
-      model = await fetchDefaultModel(import.meta.env.BASE_URL);
+      defaultBytes = await fetchDefaultModelBytes(import.meta.env.BASE_URL);
+      if (defaultBytes) {
+        const origin: WeightsOrigin = { kind: 'default', name: 'model.safetensors' };
+        setModel(await client.load(defaultBytes.slice(), origin), origin, 'default');
+        return;
+      }
     } catch (error) {
       showError(`The bundled model could not be loaded: ${(error as Error).message}`);
     }
-    setModel(model ?? untrainedModel());
+    setModel(await client.untrained(), null, 'none');
   });
   wireControls();
   document.body.dataset.ready = 'true';

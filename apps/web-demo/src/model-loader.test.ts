@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { fcn, saveWeights } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fetchDefaultModel, modelFromBytes, untrainedModel } from './model-loader.js';
+import { DEFAULT_MODEL_NOTE, isZip, modelFromBytes, untrainedModel } from './model-loader.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -11,49 +11,55 @@ beforeAll(async () => {
 const tiny = () => fcn({ numClasses: 21, trunk: { arch: 'resnet18', width: 2 }, seed: 1 });
 
 describe('model loading', () => {
-  it('loads our checkpoint and a d2l PyTorch state dict, describing what runs', () => {
+  it('loads our checkpoint and a d2l PyTorch state dict, with a card saying what runs', () => {
     const source = tiny();
+    const layouts = { native: 'fcn.ts', d2l: 'd2l PyTorch' };
     for (const format of ['native', 'd2l'] as const) {
-      const loaded = modelFromBytes(saveWeights(source, { format }), 'm.safetensors', 'file');
-      expect(loaded.description).toBe('m.safetensors: FCN-32s, ResNet trunk of width 2, 21 classes');
+      const loaded = modelFromBytes(saveWeights(source, { format }), { kind: 'file', name: 'm.safetensors' });
+      expect(loaded.card.architecture).toBe(
+        `FCN-32s on a ResNet-18 trunk of width 2, ${layouts[format]} layout, output stride 32, 1.8M parameters`,
+      );
+      expect(loaded.card.source).toBe('file m.safetensors');
+      expect(loaded.card.classes[15]).toBe('person');
+      expect(loaded.card.warning).toBe(false);
       loaded.model.dispose();
     }
     source.dispose();
   });
 
-  it('refuses a trunk-only file and bytes that are no safetensors, naming the file', () => {
+  it("labels the build's default model as knowing the synthetic scenes, not photos", () => {
     const source = tiny();
-    expect(() =>
-      modelFromBytes(saveWeights(source, { format: 'torchvision' }), 'r18.safetensors', 'file'),
-    ).toThrow(/r18\.safetensors is not a model this page can run: it holds only a ResNet trunk/);
-    expect(() => modelFromBytes(new TextEncoder().encode('hello'), 'x.safetensors', 'file')).toThrow(
-      /x\.safetensors is not a model this page can run: /,
-    );
+    const loaded = modelFromBytes(saveWeights(source), { kind: 'default', name: 'model.safetensors' });
+    expect(loaded.card.note).toBe(DEFAULT_MODEL_NOTE);
+    expect(loaded.card.note).toMatch(/not photos/);
+    expect(loaded.card.source).toMatch(/pnpm train/);
+    loaded.model.dispose();
     source.dispose();
   });
 
-  it('treats a missing default model (404 or an HTML fallback) as none', async () => {
-    const notFound = async () => new Response('no', { status: 404 });
-    expect(await fetchDefaultModel('/', notFound as typeof fetch)).toBeNull();
-    const html = async () => new Response('<html>', { headers: { 'content-type': 'text/html' } });
-    expect(await fetchDefaultModel('/', html as typeof fetch)).toBeNull();
+  it('refuses a trunk-only file and bytes that are no weights, naming the file', () => {
     const source = tiny();
-    const bytes = saveWeights(source);
-    const found = async (url: string) => {
-      expect(url).toBe('/base/model.safetensors');
-      return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
-        headers: { 'content-type': 'application/octet-stream' },
-      });
-    };
-    const loaded = await fetchDefaultModel('/base/', found as typeof fetch);
-    expect(loaded?.source).toBe('default');
-    loaded?.model.dispose();
+    expect(() =>
+      modelFromBytes(saveWeights(source, { format: 'torchvision' }), {
+        kind: 'file',
+        name: 'r18.safetensors',
+      }),
+    ).toThrow(/r18\.safetensors is not a model this page can run: it holds only a ResNet trunk/);
+    expect(() =>
+      modelFromBytes(new TextEncoder().encode('hello'), { kind: 'url', name: 'https://x.org/x.pth' }),
+    ).toThrow(/https:\/\/x\.org\/x\.pth is not a model this page can run: /);
     source.dispose();
+  });
+
+  it('tells a .pth (zip) file from a safetensors one by its first bytes', () => {
+    expect(isZip(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0]))).toBe(true);
+    expect(isZip(new Uint8Array([8, 0, 0, 0, 0, 0, 0, 0, 0x7b]))).toBe(false);
   });
 
   it('says plainly when the model is untrained', () => {
     const loaded = untrainedModel();
-    expect(loaded.description).toMatch(/^untrained model \(random weights\)/);
+    expect(loaded.card.note).toMatch(/^untrained model \(random weights\)/);
+    expect(loaded.card.warning).toBe(true);
     loaded.model.dispose();
   });
 });

@@ -1,60 +1,81 @@
 /**
- * Where the page's model comes from: the checkpoint `pnpm train` wrote (copied in at build time as
- * `model.safetensors`), a `.safetensors` file the user picks (our checkpoint or a d2l PyTorch FCN state
- * dict), or, with neither, an untrained FCN that the page labels as such.
+ * Models from weight bytes, in the worker: whatever `fromWeights` rebuilds (our checkpoint, a d2l
+ * PyTorch FCN state dict, a torchvision FCN state dict, `.safetensors` or `.pth`), each with its card;
+ * or, with no weights at all, an untrained FCN that says so.
  */
-import { detectFormat, type FCN, fcn, fromWeights, readSafetensors } from '@fcn/models';
+import { detectFormat, fcn, fromWeights, readSafetensors } from '@fcn/models';
+import { type ModelCard, type ModelConfigLike, modelCard } from './model-card.js';
+import type { WeightsOrigin } from './worker-protocol.js';
 
-export type ModelSource = 'default' | 'file' | 'untrained';
+/** Whatever `fromWeights` rebuilds. */
+export type SegmentationModel = ReturnType<typeof fromWeights>;
 
 export interface LoadedModel {
-  model: FCN;
-  source: ModelSource;
-  /** One line for the page: what runs. */
-  description: string;
+  model: SegmentationModel;
+  card: ModelCard;
 }
 
-/** The model file's URL in the built site. */
-export const DEFAULT_MODEL_URL = 'model.safetensors';
+/** The note on the card of the model `pnpm train` makes. */
+export const DEFAULT_MODEL_NOTE = 'knows the synthetic scenes of the default job (pnpm train), not photos';
 
-/** A model from weight-file bytes; errors say what the file is and what the page needs. */
-export function modelFromBytes(bytes: Uint8Array, name: string, source: ModelSource): LoadedModel {
-  let model: FCN;
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/** A PyTorch `.pth` file (a zip archive since PyTorch 1.6). */
+export const isZip = (bytes: Uint8Array) => ZIP_MAGIC.every((b, i) => bytes[i] === b);
+
+/** How the weights were stored, for the card; null when the bytes say nothing clear. */
+function storedLayout(bytes: Uint8Array): { layout?: string; trunkOnly: boolean } {
+  if (isZip(bytes)) return { layout: 'PyTorch .pth', trunkOnly: false };
   try {
-    if (detectFormat(readSafetensors(bytes)) === 'torchvision') {
-      throw new Error('it holds only a ResNet trunk (torchvision layout), not an FCN');
-    }
+    const format = detectFormat(readSafetensors(bytes));
+    if (format === 'torchvision') return { trunkOnly: true };
+    return { layout: format === 'native' ? 'fcn.ts' : 'd2l PyTorch', trunkOnly: false };
+  } catch {
+    return { trunkOnly: false };
+  }
+}
+
+/** How the card names where the weights came from. */
+export function describeOrigin(origin: WeightsOrigin): string {
+  switch (origin.kind) {
+    case 'default':
+      return 'runs/synthetic/model.safetensors, the checkpoint pnpm train wrote (bundled at build time)';
+    case 'file':
+      return `file ${origin.name}`;
+    case 'url':
+      return origin.name;
+  }
+}
+
+/** A model from weight-file bytes; errors name the file and say what the page needs. */
+export function modelFromBytes(bytes: Uint8Array, origin: WeightsOrigin): LoadedModel {
+  const { layout, trunkOnly } = storedLayout(bytes);
+  let model: SegmentationModel;
+  try {
+    if (trunkOnly) throw new Error('it holds only a ResNet trunk (torchvision layout), not an FCN');
     model = fromWeights(bytes);
   } catch (error) {
-    throw new Error(`${name} is not a model this page can run: ${(error as Error).message}`);
+    throw new Error(`${origin.name} is not a model this page can run: ${(error as Error).message}`);
   }
-  const { trunk, variant, numClasses } = model.config;
-  return {
-    model,
-    source,
-    description: `${name}: FCN-${variant}, ResNet trunk of width ${trunk.width}, ${numClasses} classes`,
-  };
-}
-
-/** The build's default model, or null when the site has none (a 404, or an HTML fallback page). */
-export async function fetchDefaultModel(
-  baseUrl: string,
-  fetchImpl: typeof fetch = fetch,
-): Promise<LoadedModel | null> {
-  const response = await fetchImpl(`${baseUrl}${DEFAULT_MODEL_URL}`);
-  if (!response.ok) return null;
-  const type = response.headers.get('content-type') ?? '';
-  if (type.includes('text/html')) return null;
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  return modelFromBytes(bytes, 'the checkpoint from pnpm train', 'default');
+  const card = modelCard({
+    config: model.config as ModelConfigLike,
+    numParameters: model.numParameters(),
+    source: describeOrigin(origin),
+    ...(layout ? { layout } : {}),
+    ...(origin.kind === 'default' ? { note: DEFAULT_MODEL_NOTE } : {}),
+  });
+  return { model, card };
 }
 
 /** An FCN with random weights (bilinear upsampler), so the page works before any training. */
 export function untrainedModel(): LoadedModel {
-  return {
-    model: fcn({ numClasses: 21, trunk: { arch: 'resnet18', width: 16 }, seed: 0 }),
-    source: 'untrained',
-    description:
-      'untrained model (random weights): its masks mean nothing. Run pnpm train and rebuild, or choose a .safetensors file',
-  };
+  const model = fcn({ numClasses: 21, trunk: { arch: 'resnet18', width: 16 }, seed: 0 });
+  const card = modelCard({
+    config: model.config,
+    numParameters: model.numParameters(),
+    source: 'none: no weights were bundled or chosen',
+    note: 'untrained model (random weights): its masks mean nothing. Run pnpm train and rebuild, or choose a weights file',
+    warning: true,
+  });
+  return { model, card };
 }
