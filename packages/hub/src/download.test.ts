@@ -189,7 +189,7 @@ describe('download', () => {
     expect(error.message).toBe(
       `could not download ${file.fileName}: ${file.urls[0]}: its SHA-256 starts with ${got}, not ${file.checksum.hex}; ` +
         `deleted the download; download it by hand from ${file.urls[0]} into ${cachedPath(file, { cacheDir: cache.dir })}, ` +
-        `or set FCN_MIRROR to a server that has ${file.fileName}`,
+        `or set FCN_MIRROR to a server that has it`,
     );
     expect(existsSync(partialPath(file, { cacheDir: cache.dir }))).toBe(false);
     expect(existsSync(cachedPath(file, { cacheDir: cache.dir }))).toBe(false);
@@ -235,7 +235,7 @@ describe('download', () => {
     const final = cachedPath(file, { cacheDir: cache.dir });
     expect(error.message).toBe(
       `cannot reach any source of ${file.fileName} (${new URL(closed).host}: connection refused); offline? ` +
-        `download it by hand from ${file.urls[0]} into ${final}, or set FCN_MIRROR to a server that has ${file.fileName}`,
+        `download it by hand from ${file.urls[0]} into ${final}, or set FCN_MIRROR to a server that has it`,
     );
     expect(error.message).not.toContain('\n');
     expect(existsSync(final)).toBe(false);

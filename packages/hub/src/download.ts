@@ -245,7 +245,7 @@ function speedMeter(startBytes: number, onProgress: DownloadOptions['onProgress'
 }
 
 function failureError(file: DownloadableFile, final: string, failures: Failure[]): HubError {
-  const byHand = `download it by hand from ${file.urls[0] ?? 'a copy you trust'} into ${final}, or set FCN_MIRROR to a server that has ${file.fileName}`;
+  const byHand = `download it by hand from ${file.urls[0] ?? 'a copy you trust'} into ${final}, or set FCN_MIRROR to a server that has it`;
   if (failures.every((f) => f.unreachable)) {
     const reasons = failures.map((f) => `${new URL(f.url).host}: ${f.reason}`).join('; ');
     return new HubError(

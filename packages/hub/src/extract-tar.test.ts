@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/fixtures.js';
 import { type RawEntry, rawTar, tinyVocTar } from '../test/raw-tar.js';
 import { HubError } from './errors.js';
 import { extractTar, isUnpackedDir, UNPACKED_MARKER } from './extract-tar.js';
+import { tarFolder } from './testing/tar-folder.js';
 
 let work: { dir: string; remove: () => Promise<void> };
 
@@ -58,6 +59,20 @@ describe('extractTar', () => {
     await writeFile(join(root, 'ImageSets', 'Segmentation', 'val.txt'), 'edited\n');
     expect(await extractTar(tar, dest)).toEqual({ dir: dest, unpacked: false, entries: 6 });
     expect(await readFile(join(root, 'ImageSets', 'Segmentation', 'val.txt'), 'utf8')).toBe('edited\n');
+  });
+
+  it('unpacks what the test helper tarFolder packs, byte for byte', async () => {
+    const source = join(work.dir, 'source');
+    await mkdir(join(source, 'VOCdevkit', 'VOC2012', 'JPEGImages'), { recursive: true });
+    const bytes = Uint8Array.from({ length: 3000 }, (_, i) => (i * 13) % 256);
+    await writeFile(join(source, 'VOCdevkit', 'VOC2012', 'JPEGImages', 'a.jpg'), bytes);
+    const tar = join(work.dir, 'packed.tar');
+    await tarFolder(source, ['VOCdevkit'], tar);
+    const dest = join(work.dir, 'unpacked');
+    expect((await extractTar(tar, dest)).entries).toBe(4); // three folders and the file
+    expect(new Uint8Array(await readFile(join(dest, 'VOCdevkit', 'VOC2012', 'JPEGImages', 'a.jpg')))).toEqual(
+      bytes,
+    );
   });
 
   it('replaces an unfinished earlier unpacking (a folder without the marker)', async () => {
