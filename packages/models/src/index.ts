@@ -12,6 +12,8 @@ export {
 } from './fcn.js';
 export { d2lKey } from './formats/d2l.js';
 export { detectFormat, type WeightFormat } from './formats/detect.js';
+export { PthError } from './pytorch/errors.js';
+export { readPth } from './pytorch/read.js';
 export {
   RESNET_BLOCKS,
   type ResNetArch,
@@ -46,6 +48,7 @@ export {
   verifyChecksum,
   withChecksum,
 } from './weight-checksum.js';
+export { readWeightFile } from './weight-file.js';
 export {
   assertFiniteWeights,
   countNonFinite,

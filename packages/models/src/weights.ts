@@ -6,10 +6,11 @@ import { loadInto, stateToFile, type Transfer } from './formats/state-transfer.j
 import { torchvisionTransfer } from './formats/torchvision.js';
 import type { ResNetTrunk } from './resnet.js';
 import type { RawTensor } from './safetensors/dtypes.js';
-import { readSafetensors, type Safetensors } from './safetensors/read.js';
+import type { Safetensors } from './safetensors/read.js';
 import { writeSafetensors } from './safetensors/write.js';
 import { checkWeightFile, type WeightCheckOptions } from './weight-checks.js';
 import { withChecksum } from './weight-checksum.js';
+import { readWeightFile } from './weight-file.js';
 import { assertFileCanHold } from './weight-size.js';
 
 const nativeTransfer: Transfer = { name: 'fcn.ts', layout: 'tfjs', fileKey: (key) => key };
@@ -66,7 +67,8 @@ export interface LoadReport {
 }
 
 /**
- * Load a safetensors file into a model, detecting its layout from the keys (see `detectFormat`):
+ * Load a weight file (safetensors or a PyTorch .pth: `readWeightFile`) into a model, detecting its layout
+ * from the keys (see `detectFormat`):
  * a native checkpoint or a d2l PyTorch FCN-32s state dict into an `FCN`; a torchvision ResNet state dict
  * into the trunk of an `FCN` (its head keeps its initialisation) or into a `ResNetTrunk`.
  * A file of the wrong kind, a missing key or a wrong shape is refused with an error naming the key and
@@ -77,7 +79,7 @@ export function loadWeights(
   bytes: Uint8Array | ArrayBuffer,
   options: LoadWeightsOptions = {},
 ): LoadReport {
-  const file = readSafetensors(bytes);
+  const file = readWeightFile(bytes);
   checkWeightFile(file, options);
   return loadParsed(model, file, options.format ?? detectFormat(file));
 }
@@ -115,7 +117,7 @@ function loadParsed(model: FCN | ResNetTrunk, file: Safetensors, format: WeightF
  * A torchvision file holds only a trunk: build `fcn({ trunk })` and `loadWeights` it instead.
  */
 export function fromWeights(bytes: Uint8Array | ArrayBuffer, options: WeightCheckOptions = {}): FCN {
-  const file = readSafetensors(bytes);
+  const file = readWeightFile(bytes);
   checkWeightFile(file, options);
   const format = detectFormat(file);
   if (format === 'torchvision') {

@@ -436,9 +436,8 @@ class Machine {
   // ------------------------------------------------------------------ reading bytes
   private need(n: number): void {
     if (n > this.bytes.length - this.pos) {
-      throw new Error(
-        `an opcode needs ${n} more bytes but ${this.bytes.length - this.pos} remain (truncated?)`,
-      );
+      const left = this.bytes.length - this.pos;
+      throw new Error(`an opcode needs ${n} more byte${n === 1 ? '' : 's'} but ${left} remain (truncated?)`);
     }
   }
 
