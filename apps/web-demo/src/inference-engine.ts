@@ -4,7 +4,7 @@
  * exactly one answer, `done` or `failed`, and `segment` sends `progress` after each window before it.
  */
 import { formatBackendLine, initBrowserBackend } from '@fcn/backends/browser';
-import { type LoadedModel, modelFromBytes, untrainedModel } from './model-loader.js';
+import { type LoadedModel, loadModel, untrainedModel } from './model-loader.js';
 import { segmentImage } from './segment.js';
 import type { WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -36,7 +36,7 @@ export class InferenceEngine {
         }
         case 'load':
           this.requireBackend();
-          this.replace(modelFromBytes(new Uint8Array(request.bytes), request.origin));
+          this.replace(await loadModel(new Uint8Array(request.bytes), request.origin));
           this.post({ type: 'done', id, value: this.loaded!.card });
           return;
         case 'untrained':

@@ -4,8 +4,9 @@
  * or, with no weights at all, an untrained FCN that says so.
  */
 import { detectFormat, fcn, fromWeights, readSafetensors } from '@fcn/models';
-import { type ModelCard, type ModelConfigLike, modelCard } from './model-card.js';
+import { type ModelCard, type ModelConfigLike, modelCard, type PublishedInfo } from './model-card.js';
 import type { WeightsOrigin } from './worker-protocol.js';
+import { matchZoo } from './zoo-match.js';
 
 /** Whatever `fromWeights` rebuilds. */
 export type SegmentationModel = ReturnType<typeof fromWeights>;
@@ -47,8 +48,27 @@ export function describeOrigin(origin: WeightsOrigin): string {
   }
 }
 
-/** A model from weight-file bytes; errors name the file and say what the page needs. */
-export function modelFromBytes(bytes: Uint8Array, origin: WeightsOrigin): LoadedModel {
+/**
+ * A model from weight-file bytes, its card with torchvision's published metrics when the file is one
+ * of the zoo's (see `matchZoo`); errors name the file and say what the page needs.
+ */
+export async function loadModel(bytes: Uint8Array, origin: WeightsOrigin): Promise<LoadedModel> {
+  const zoo = origin.kind === 'default' ? null : await matchZoo(bytes, origin.name, isZip(bytes));
+  return modelFromBytes(bytes, origin, zoo ?? {});
+}
+
+/** What a card says beyond what the model itself tells. */
+export interface CardExtras {
+  published?: PublishedInfo;
+  note?: string;
+}
+
+/** A model from weight-file bytes (no zoo look-up); errors name the file and say what the page needs. */
+export function modelFromBytes(
+  bytes: Uint8Array,
+  origin: WeightsOrigin,
+  extras: CardExtras = {},
+): LoadedModel {
   const { layout, trunkOnly } = storedLayout(bytes);
   let model: SegmentationModel;
   try {
@@ -63,6 +83,8 @@ export function modelFromBytes(bytes: Uint8Array, origin: WeightsOrigin): Loaded
     source: describeOrigin(origin),
     ...(layout ? { layout } : {}),
     ...(origin.kind === 'default' ? { note: DEFAULT_MODEL_NOTE } : {}),
+    ...(extras.note ? { note: extras.note } : {}),
+    ...(extras.published ? { published: extras.published } : {}),
   });
   return { model, card };
 }
