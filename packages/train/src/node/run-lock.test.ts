@@ -33,7 +33,8 @@ describe('lockRunFolder', () => {
     await lock.release();
     expect(existsSync(join(dir, RUN_LOCK_FILE))).toBe(false);
     const again = await lockRunFolder(dir);
-    await again.release();
+    again.releaseSync();
+    expect(existsSync(join(dir, RUN_LOCK_FILE))).toBe(false);
     // No temporary file is left behind.
     expect(await readdir(dir)).toEqual([]);
   });

@@ -5,6 +5,7 @@
  * is no longer running on this host) is stale and is taken over, with a note.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ export interface RunLock {
   readonly path: string;
   /** Removes the lock if it is still this process's. */
   release(): Promise<void>;
+  /** The same, synchronously: for a `process.on('exit')` handler (an exit on a second Ctrl-C). */
+  releaseSync(): void;
 }
 
 export interface LockOptions {
@@ -76,6 +79,15 @@ export async function lockRunFolder(dir: string, options: LockOptions = {}): Pro
     async release() {
       const now = await readFile(path, 'utf8').catch(() => null);
       if (now === text) await rm(path, { force: true });
+    },
+    releaseSync() {
+      let now: string | null = null;
+      try {
+        now = readFileSync(path, 'utf8');
+      } catch {
+        // gone already
+      }
+      if (now === text) rmSync(path, { force: true });
     },
   };
 }
