@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorMessage, runCli } from './testing/run-cli.js';
 
-const COMMANDS = ['train', 'eval', 'predict', 'export', 'synth-voc', 'bench', 'info'];
+const COMMANDS = ['train', 'eval', 'predict', 'export', 'synth-voc', 'models', 'download', 'bench', 'info'];
 /** Commands that compute, hence take --backend. */
 const COMPUTING = ['train', 'eval', 'predict', 'bench', 'info'];
 

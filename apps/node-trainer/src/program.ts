@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { benchCommand } from './commands/bench.js';
+import { downloadCommand } from './commands/download.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
+import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { synthVocCommand } from './commands/synth-voc.js';
 import { trainCommand } from './commands/train.js';
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .addCommand(predictCommand())
     .addCommand(exportCommand())
     .addCommand(synthVocCommand())
+    .addCommand(modelsCommand())
+    .addCommand(downloadCommand())
     .addCommand(benchCommand())
     .addCommand(infoCommand());
 }

@@ -1,20 +1,15 @@
 /**
  * The default job's synthetic VOC, generated once into a cache folder and reused while its recipe is
  * unchanged. A marker file written last says the folder is complete, so an interrupted generation is
- * redone rather than trusted.
+ * redone rather than trusted. The cache folder is `@fcn/hub`'s (`$FCN_CACHE_DIR`, else ~/.cache/fcn-ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticVoc } from '@fcn/data';
+import { cacheDir } from '@fcn/hub';
 import { SYNTHETIC_DATA } from './presets.js';
 
 const MARKER = 'fcn-synthetic.json';
-
-/** `$FCN_CACHE_DIR`, else `$XDG_CACHE_HOME/fcn-ts`, else `~/.cache/fcn-ts`. */
-export function cacheDir(): string {
-  return process.env.FCN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fcn-ts');
-}
 
 /** The default job's VOC folder, generated if missing or incomplete; `log` hears what happens. */
 export async function defaultSyntheticVoc(log: (line: string) => void): Promise<string> {

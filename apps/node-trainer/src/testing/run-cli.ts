@@ -18,6 +18,8 @@ export interface CliRun {
 export interface RunOptions {
   /** Called with each chunk of standard output as it is written (e.g. to send a signal mid-run). */
   onOut?: (text: string) => void;
+  /** The program to run instead of `fcn`'s own (e.g. commands built with a test catalogue). */
+  program?: Command;
 }
 
 export async function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
@@ -27,7 +29,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     out.push(text);
     options.onOut?.(text);
   };
-  const program = buildProgram();
+  const program = options.program ?? buildProgram();
   const quiet = (cmd: Command) => {
     cmd.exitOverride().configureOutput({ writeOut: toOut, writeErr: (s) => err.push(s) });
     for (const sub of cmd.commands) quiet(sub);
