@@ -8,11 +8,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { decodeLabelPng, VOC_PALETTE } from '@fcn/data';
+import { decodeLabelPng } from '@fcn/data';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskIndices, waitForRuns } from './page-helpers.js';
 import { appDir, buildAndServe, launchChromium } from './served-site.js';
 
 const repoRoot = join(appDir, '..', '..');
@@ -80,32 +81,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Waits until the page has finished `n` segmentations. */
-async function waitForRuns(n: number): Promise<void> {
-  await page.waitForFunction((count) => Number(document.body.dataset.runs ?? 0) >= count, n, {
-    timeout: 120_000,
-  });
-}
-
-/** The mask canvas as class indices, read back through VOC's palette. */
-async function maskIndices(): Promise<{ width: number; height: number; labels: number[] }> {
-  const { width, height, rgba } = await page.evaluate(() => {
-    const canvas = document.getElementById('mask') as HTMLCanvasElement;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    return { width: canvas.width, height: canvas.height, rgba: Array.from(data) };
-  });
-  const byColour = new Map<number, number>();
-  for (let i = 255; i >= 0; i--) {
-    byColour.set((VOC_PALETTE[i * 3]! << 16) | (VOC_PALETTE[i * 3 + 1]! << 8) | VOC_PALETTE[i * 3 + 2]!, i);
-  }
-  const labels: number[] = [];
-  for (let p = 0; p < width * height; p++) {
-    const key = (rgba[p * 4]! << 16) | (rgba[p * 4 + 1]! << 8) | rgba[p * 4 + 2]!;
-    labels.push(byColour.get(key) ?? -1);
-  }
-  return { width, height, labels };
-}
-
 describe('web demo in Chromium', () => {
   it('starts on a named backend, says the model is untrained, and segments the sample', async () => {
     await page.goto(url);
@@ -114,8 +89,8 @@ describe('web demo in Chromium', () => {
     expect(await page.textContent('[data-testid=model]')).toMatch(/untrained model \(random weights\)/);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await page.click('[data-testid=sample]');
-    await waitForRuns(1);
-    const mask = await maskIndices();
+    await waitForRuns(page, 1);
+    const mask = await maskIndices(page);
     expect([mask.width, mask.height]).toEqual([250, 188]);
     expect(mask.labels.every((l) => l >= 0 && l <= 20)).toBe(true);
     expect(await page.textContent('[data-testid=timing]')).toMatch(/^Inference: \d+ ms for 250x188 on \w+/);
@@ -123,13 +98,13 @@ describe('web demo in Chromium', () => {
 
   it('loads a trained checkpoint and an image, and its mask matches fcn predict', async () => {
     await page.setInputFiles('[data-testid=weights-input]', weights);
-    await waitForRuns(2);
+    await waitForRuns(page, 2);
     expect(await page.textContent('[data-testid=model]')).toMatch(
       /model\.safetensors: FCN-32s on a ResNet-18 trunk of width 4, fcn\.ts layout, output stride 32, [\d.]+[MK] parameters, 21 classes/,
     );
     await page.setInputFiles('[data-testid=image-input]', photo);
-    await waitForRuns(3);
-    const mask = await maskIndices();
+    await waitForRuns(page, 3);
+    const mask = await maskIndices(page);
     const expected = decodeLabelPng(new Uint8Array(await readFile(expectedMask)));
     expect([mask.width, mask.height]).toEqual([expected.width, expected.height]);
     let same = 0;
@@ -149,7 +124,7 @@ describe('web demo in Chromium', () => {
       .png()
       .toFile(huge);
     await page.setInputFiles('[data-testid=image-input]', huge);
-    await waitForRuns(4);
+    await waitForRuns(page, 4);
     const size = await page.evaluate(() => {
       const canvas = document.getElementById('mask') as HTMLCanvasElement;
       return [canvas.width, canvas.height];

@@ -3,7 +3,7 @@ import { classNamesOf, describeArchitecture, formatCount, modelCard } from './mo
 
 const torchvision = (blocks: number[], aux: boolean) => ({
   kind: 'torchvision-fcn' as const,
-  backbone: { arch: 'resnet50', blocks },
+  backbone: { arch: blocks.join() === '3,4,6,3' ? 'resnet50' : 'custom', blocks },
   numClasses: 21,
   aux,
 });
@@ -16,7 +16,7 @@ describe('model card', () => {
         'FCN-ResNet50, torchvision layout (PyTorch .pth), output stride 8, auxiliary head, 35.3M parameters',
     });
     expect(describeArchitecture(torchvision([1, 1, 1, 1], false), 9_876_543).architecture).toBe(
-      'FCN-ResNet50 with 1-1-1-1 bottleneck blocks, torchvision layout, output stride 8, 9.9M parameters',
+      'FCN on a Bottleneck ResNet with 1-1-1-1 blocks, torchvision layout, output stride 8, 9.9M parameters',
     );
   });
 

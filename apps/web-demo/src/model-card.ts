@@ -100,21 +100,23 @@ export function describeArchitecture(
 ): { title: string; architecture: string } {
   const parameters = `${formatCount(numParameters)} parameters`;
   if (isTorchvision(config)) {
-    const name = archName(config.backbone.arch, false);
-    const standard = STANDARD_BLOCKS[config.backbone.arch.toLowerCase()];
+    const arch = config.backbone.arch.toLowerCase();
+    const standard = STANDARD_BLOCKS[arch];
     const blocks = config.backbone.blocks;
-    const custom =
-      blocks && (!standard || blocks.join() !== standard.join())
-        ? ` with ${blocks.join('-')} bottleneck blocks`
-        : '';
+    const known = standard !== undefined && (!blocks || blocks.join() === standard.join());
+    // torchvision's names for its depths; any other count of blocks ('custom') says them instead.
+    const name = known
+      ? `FCN-${archName(arch, false)}`
+      : `FCN on a Bottleneck ResNet with ${blocks?.join('-') ?? '?'} blocks`;
     const parts = [
-      `FCN-${name}${custom}`,
+      name,
       `torchvision layout${layout ? ` (${layout})` : ''}`,
       'output stride 8',
       ...(config.aux ? ['auxiliary head'] : []),
       parameters,
     ];
-    return { title: `FCN-${name} (torchvision)`, architecture: parts.join(', ') };
+    const title = known ? `${name} (torchvision)` : 'FCN, custom Bottleneck ResNet (torchvision)';
+    return { title, architecture: parts.join(', ') };
   }
   const stride = Number.parseInt(config.variant, 10);
   const trunk = `${archName(config.trunk.arch, true)} trunk of width ${config.trunk.width}`;
