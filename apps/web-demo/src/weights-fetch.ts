@@ -64,8 +64,8 @@ export async function fetchWeightsFromUrl(
   } catch (error) {
     throw new Error(
       `could not fetch ${url.href} (${(error as Error).message}): the host may not allow cross-origin ` +
-        `requests (CORS) or be unreachable. Download the file yourself (e.g. curl -LO ${url.href}) ` +
-        'and drop it on the page or choose it',
+        `requests (CORS) or be unreachable. Download the file yourself (curl -LO ${url.href}, or for a ` +
+        'zoo model pnpm fcn download NAME, e.g. fcn_resnet50) and drop it on the page or choose it',
     );
   }
   if (!response.ok) throw new Error(`${url.href} answered ${response.status} ${response.statusText}`.trim());
