@@ -14,7 +14,7 @@ export interface BenchOptions {
   torch: boolean;
 }
 
-export const DEFAULT_BACKENDS = ['tensorflow', 'wasm', 'cpu'];
+export const DEFAULT_BACKENDS = ['tensorflow', 'wasm', 'webgpu', 'cpu'];
 
 export const USAGE = `pnpm bench:backends [options]
 
@@ -29,6 +29,8 @@ next to PyTorch (bench/pytorch_fcn.py) measured in the same run.
   --size HxW             input height and width (default 320x480)
   --cpu-full             time the cpu backend at every batch, training step included
                          (default: smallest batch, forward only, one run: ~100x slower than PyTorch)
+                         webgpu on a software adapter (Mesa lavapipe) is always timed at the smallest
+                         batch, one run after one warm-up, and named 'webgpu (lavapipe)'
   --no-torch             skip the PyTorch reference
   --json                 print one JSON object instead of the table
   -h, --help             this text`;

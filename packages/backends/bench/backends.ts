@@ -16,6 +16,7 @@ import {
   RESNET18_TRUNK_PARAMETERS,
   trunkParameterCount,
 } from './resnet18-fcn.js';
+import { SOFTWARE_GPU_QUICK, softwareGpuLabel } from './software-gpu.js';
 import { formatTable, type Row } from './table.js';
 
 const SGD = { lr: 0.1, weightDecay: 1e-3 };
@@ -104,9 +105,16 @@ async function main(): Promise<number> {
     progress(info.line ?? backend);
 
     const quickCpu = backend === 'cpu' && !options.cpuFull;
-    const batches = quickCpu ? [Math.min(...options.batches)] : options.batches;
-    const warmup = quickCpu ? CPU_QUICK.warmup : options.warmup;
-    const iters = quickCpu ? CPU_QUICK.iters : options.iters;
+    const softwareGpu = softwareGpuLabel(backend, info.details);
+    const batches = quickCpu || softwareGpu ? [Math.min(...options.batches)] : options.batches;
+    const warmup = quickCpu ? CPU_QUICK.warmup : softwareGpu ? SOFTWARE_GPU_QUICK.warmup : options.warmup;
+    const iters = quickCpu ? CPU_QUICK.iters : softwareGpu ? SOFTWARE_GPU_QUICK.iters : options.iters;
+    if (softwareGpu) {
+      notes.push(
+        `${softwareGpu}: a software GPU, running on the CPU (${info.details?.[0]}): batch ${batches[0]}, ` +
+          `${iters} run after ${warmup} warm-up; it shows the GPU path runs, not how fast a GPU is`,
+      );
+    }
     if (quickCpu) {
       notes.push(
         `cpu: batch ${batches[0]} forward only, ${iters} run, no warm-up, no training step: the plain-JS ` +
@@ -122,7 +130,7 @@ async function main(): Promise<number> {
     try {
       for (const batch of batches) {
         const measured = await measureBatch(model, {
-          backend,
+          backend: softwareGpu ?? backend,
           batch,
           height,
           width,
