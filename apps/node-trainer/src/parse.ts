@@ -12,18 +12,34 @@ export function parseSize(value: string): Size {
   return size;
 }
 
+/** Integers are safe integers (up to 2^53 - 1): `1e20` is refused here, not after an epoch of training. */
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError(
+      `expected a positive integer (at most ${Number.MAX_SAFE_INTEGER}), got '${value}'`,
+    );
   return n;
 }
 
 export function parseNonNegativeInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new InvalidArgumentError(`expected an integer ≥ 0, got '${value}'`);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0)
+    throw new InvalidArgumentError(
+      `expected an integer ≥ 0 (at most ${Number.MAX_SAFE_INTEGER}), got '${value}'`,
+    );
   return n;
+}
+
+/** An integer from `min` to `max`; `why` says where the bound comes from. */
+export function parseIntInRange(min: number, max: number, why: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max} (${why}), got '${value}'`);
+    }
+    return n;
+  };
 }
 
 export function parseNonNegativeNumber(value: string): number {

@@ -1,8 +1,11 @@
-/** The class of every pixel of a whole image, as the commands predict it (tiled by `predictWholeImage`). */
-import { type LabelMap, normalizeImage, type RgbImage } from '@fcn/data';
+/**
+ * The class of every pixel of a whole image, as the commands predict it: tiled by the library's
+ * whole-image prediction, the photo normalised one window at a time (`rgbImageSource`), so memory
+ * holds the photo's bytes, one byte a pixel of classes and a band of logits, never a float image.
+ */
+import type { LabelMap, RgbImage } from '@fcn/data';
 import type { FCN } from '@fcn/models';
-import { predictWholeImage } from '@fcn/train';
-import * as tf from '@tensorflow/tfjs-core';
+import { predictClassMap, rgbImageSource } from '@fcn/train';
 
 export async function predictLabels(
   model: FCN,
@@ -10,16 +13,9 @@ export async function predictLabels(
   window?: readonly [number, number],
   onProgress?: (done: number, total: number) => void,
 ): Promise<LabelMap> {
-  const x = tf.tensor3d(normalizeImage(image.data), [image.height, image.width, 3]);
-  try {
-    const predicted = await predictWholeImage(model, x, {
-      ...(window ? { window } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
-    const data = Uint8Array.from(await predicted.data());
-    predicted.dispose();
-    return { width: image.width, height: image.height, data };
-  } finally {
-    x.dispose();
-  }
+  const data = await predictClassMap(model, rgbImageSource(image), {
+    ...(window ? { window } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return { width: image.width, height: image.height, data };
 }

@@ -22,6 +22,12 @@ export interface TrainSettings {
   seed: number;
 }
 
+/**
+ * The widest trunk `--width` takes: 4 times ResNet-18's own 64 (about 180 million parameters). Memory
+ * grows with the square of the width; 4096 would need hundreds of gigabytes.
+ */
+export const MAX_WIDTH = 256;
+
 /** The chapter: `batch_size, crop_size = 32, (320, 480)`, `lr, wd = 0.1, 1e-3`, `num_epochs = 5`, plain SGD. */
 export const CHAPTER_SETTINGS: TrainSettings = {
   epochs: 5,

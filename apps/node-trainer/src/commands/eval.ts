@@ -8,6 +8,7 @@ import { loadModelFile } from '../model-file.js';
 import { oneOf, parseSize } from '../parse.js';
 import { predictLabels } from '../predict-labels.js';
 import { countProgress } from '../progress.js';
+import { checkCropMultiple, emptySplitMessage } from '../split-checks.js';
 import { userPath } from '../user-path.js';
 
 interface EvalFlags extends BackendFlags {
@@ -18,6 +19,7 @@ interface EvalFlags extends BackendFlags {
   window: Size;
   void: VoidMode;
   json?: boolean;
+  allowNonfinite?: boolean;
 }
 
 /** `fcn eval`: pixel accuracy, mean accuracy, mean IU, frequency-weighted IU and per-class IoU on a split. */
@@ -45,13 +47,18 @@ export function evalCommand(): Command {
       'ignore',
     )
     .option('--json', 'print the metrics as JSON')
+    .option('--allow-nonfinite', 'score weights that hold NaN or infinite values (with a warning)')
     .action(async (flags: EvalFlags) => {
       const log = infoLog(flags.json);
-      await startBackend(flags, log);
+      if (flags.crop) checkCropMultiple(flags.crop);
       const weights = userPath(flags.weights);
       const root = userPath(flags.data);
       if (!existsSync(root)) throw new Error(`data folder ${root} does not exist`);
-      const model = await loadModelFile(weights);
+      await startBackend(flags, log);
+      const model = await loadModelFile(weights, {
+        allowNonFinite: flags.allowNonfinite ?? false,
+        warn: (line) => console.error(line),
+      });
       try {
         const data = await readVocSplit({
           root,
@@ -60,11 +67,7 @@ export function evalCommand(): Command {
           void: flags.void,
           cache: flags.crop ? 'decoded' : 'none',
         });
-        if (data.length === 0) {
-          throw new Error(
-            `every ${flags.split} image in ${root} is smaller than the crop ${flags.crop?.join('x')}; pass a smaller --crop`,
-          );
-        }
+        if (data.length === 0) throw new Error(emptySplitMessage(root, flags.split, data, flags.crop));
         const start = performance.now();
         let confusion: ConfusionMatrix;
         if (flags.crop) {

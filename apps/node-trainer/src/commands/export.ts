@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { startBackend } from '../backend.js';
 import { writeOutputFile } from '../image-files.js';
 import { loadModelFile } from '../model-file.js';
+import { checkOutputFiles, isOurSafetensors } from '../output-files.js';
 import { oneOf } from '../parse.js';
 import { userPath } from '../user-path.js';
 
@@ -12,6 +13,8 @@ interface ExportFlags {
   weights: string;
   format: (typeof FORMATS)[number];
   out: string;
+  force?: boolean;
+  allowNonfinite?: boolean;
 }
 
 /** `fcn export`: a model file in another layout, for PyTorch (the chapter's d2l FCN, or a torchvision trunk). */
@@ -28,6 +31,8 @@ export function exportCommand(): Command {
       'd2l',
     )
     .requiredOption('--out <file>', 'safetensors file to write')
+    .option('--force', 'replace an existing --out file that fcn did not write')
+    .option('--allow-nonfinite', 'export weights that hold NaN or infinite values (with a warning)')
     .addHelpText(
       'after',
       `
@@ -36,8 +41,25 @@ net; a torchvision file loads into torchvision.models.resnet18() with strict=Fal
     )
     .action(async (flags: ExportFlags) => {
       // Nothing is computed: the weights only pass through tensors, on the cpu backend.
+      const weights = userPath(flags.weights);
+      const out = userPath(flags.out);
+      await checkOutputFiles(
+        [
+          {
+            flag: '--out',
+            path: out,
+            extension: '.safetensors',
+            format: 'the model is written as safetensors',
+            isOurs: isOurSafetensors,
+          },
+        ],
+        { inputs: [{ flag: '--weights', path: weights }], force: flags.force ?? false },
+      );
       await startBackend({ backend: 'cpu' }, () => {});
-      const model = await loadModelFile(userPath(flags.weights));
+      const model = await loadModelFile(weights, {
+        allowNonFinite: flags.allowNonfinite ?? false,
+        warn: (line) => console.error(line),
+      });
       try {
         let bytes: Uint8Array;
         try {
@@ -45,7 +67,6 @@ net; a torchvision file loads into torchvision.models.resnet18() with strict=Fal
         } catch (error) {
           throw new Error(`cannot export ${flags.weights} as ${flags.format}: ${(error as Error).message}`);
         }
-        const out = userPath(flags.out);
         await writeOutputFile(out, bytes);
         console.log(`wrote ${out} (${flags.format}, ${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB)`);
       } finally {

@@ -3,9 +3,11 @@ import { type LabelMap, labelShares, type Size } from '@fcn/data';
 import { Command } from 'commander';
 import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
 import { classNames } from '../class-names.js';
-import { overlayLabels, readImageFile, writeLabelPng, writeRgbPng } from '../image-files.js';
-import { loadModelFile } from '../model-file.js';
-import { parseNonNegativeNumber, parseSize } from '../parse.js';
+import { blendLabels, decodeImageBytes, imageFileSize, writeLabelPng, writeRgbPng } from '../image-files.js';
+import { loadModelFile, readUserFile } from '../model-file.js';
+import { checkOutputFiles, pngOutput } from '../output-files.js';
+import { parseNonNegativeNumber, parsePositiveInt, parseSize } from '../parse.js';
+import { checkPixelBudget, DEFAULT_MAX_PIXELS } from '../pixel-budget.js';
 import { predictLabels } from '../predict-labels.js';
 import { type CountProgress, countProgress } from '../progress.js';
 import { userPath } from '../user-path.js';
@@ -17,6 +19,9 @@ interface PredictFlags extends BackendFlags {
   overlay?: string;
   opacity: number;
   window: Size;
+  force?: boolean;
+  maxPixels: number;
+  allowNonfinite?: boolean;
 }
 
 /** `fcn predict`: the class of every pixel of a whole image of any size, as a VOC palette PNG. */
@@ -37,13 +42,48 @@ export function predictCommand(): Command {
     .option('--window <HxW>', 'largest window the image is tiled into (overlaps averaged)', parseSize, [
       320, 480,
     ] as Size)
+    .option('--force', 'replace an existing --out or --overlay file that fcn did not write')
+    .option(
+      '--max-pixels <n>',
+      'refuse larger images, before decoding them (memory: about 4 bytes a pixel, 7 with --overlay)',
+      parsePositiveInt,
+      DEFAULT_MAX_PIXELS,
+    )
+    .option('--allow-nonfinite', 'load weights that hold NaN or infinite values (with a warning)')
     .action(async (flags: PredictFlags) => {
       if (flags.opacity > 1) throw new Error(`--opacity must be between 0 and 1, got ${flags.opacity}`);
-      await startBackend(flags, (line) => console.log(line));
+      // Everything is checked before any work: the outputs, the image's size, the weights.
       const imagePath = userPath(flags.image);
-      const image = await readImageFile(imagePath);
-      const model = await loadModelFile(userPath(flags.weights));
+      const weightsPath = userPath(flags.weights);
+      const maskPath = userPath(
+        flags.out ?? join('.', `${basename(imagePath, extname(imagePath))}.mask.png`),
+      );
+      const overlayPath = flags.overlay ? userPath(flags.overlay) : undefined;
+      await checkOutputFiles(
+        [
+          pngOutput('--out', maskPath, 'the mask'),
+          ...(overlayPath ? [pngOutput('--overlay', overlayPath, 'the overlay')] : []),
+        ],
+        {
+          inputs: [
+            { flag: '--image', path: imagePath },
+            { flag: '--weights', path: weightsPath },
+          ],
+          force: flags.force ?? false,
+        },
+      );
+      const bytes = await readUserFile(imagePath, 'image');
+      const size = await imageFileSize(imagePath, bytes);
+      const budget = { ...size, maxPixels: flags.maxPixels, window: flags.window, overlay: !!overlayPath };
+      checkPixelBudget(imagePath, budget);
+      await startBackend(flags, (line) => console.log(line));
+      const model = await loadModelFile(weightsPath, {
+        allowNonFinite: flags.allowNonfinite ?? false,
+        warn: (line) => console.error(line),
+      });
       try {
+        checkPixelBudget(imagePath, budget, model.numClasses);
+        const image = await decodeImageBytes(imagePath, bytes);
         const start = performance.now();
         // Large images take many windows: show progress (on stderr) when there are more than a few.
         let progress: CountProgress | undefined;
@@ -54,14 +94,12 @@ export function predictCommand(): Command {
         });
         progress?.stop();
         const ms = performance.now() - start;
-        const maskPath = userPath(
-          flags.out ?? join('.', `${basename(imagePath, extname(imagePath))}.mask.png`),
-        );
         await writeLabelPng(maskPath, labels);
         const written = [maskPath];
-        if (flags.overlay) {
-          const overlayPath = userPath(flags.overlay);
-          await writeRgbPng(overlayPath, overlayLabels(image, labels, flags.opacity));
+        if (overlayPath) {
+          // In place: the photo's pixels are not needed again.
+          blendLabels(image.data, labels.data, flags.opacity);
+          await writeRgbPng(overlayPath, image);
           written.push(overlayPath);
         }
         console.log(

@@ -1,25 +1,42 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readVocSplit, type Size, VOC_CLASSES, type VocDataset, type VoidMode } from '@fcn/data';
 import { type FCN, FCN_VARIANTS, type FcnVariant, fcn, loadWeights } from '@fcn/models';
-import { LR_SCHEDULES, type LrSchedule, runPaths, train } from '@fcn/train';
+import {
+  LR_SCHEDULES,
+  type LrSchedule,
+  lockRunFolder,
+  removeStrayTempFiles,
+  runPaths,
+  train,
+} from '@fcn/train';
 import { Command } from 'commander';
 import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
 import { ExitError } from '../exit-error.js';
 import { readUserFile } from '../model-file.js';
 import {
   oneOf,
+  parseIntInRange,
   parseNonNegativeInt,
   parseNonNegativeNumber,
   parsePositiveInt,
   parsePositiveNumber,
   parseSize,
 } from '../parse.js';
-import { CHAPTER_SETTINGS, presetHelp, SYNTHETIC_SETTINGS, type TrainSettings } from '../presets.js';
+import {
+  CHAPTER_SETTINGS,
+  MAX_WIDTH,
+  presetHelp,
+  SYNTHETIC_SETTINGS,
+  type TrainSettings,
+} from '../presets.js';
 import { epochProgress } from '../progress.js';
 import { writeRunReport } from '../report/run-report.js';
-import { type RunSettings, readRunSettings, runSettingsPath, writeRunSettings } from '../run-settings.js';
+import { checkResumeFlags, readResumePoint } from '../resume-point.js';
+import { checkStart, inspectRunFolder, removeOldReports, sameStart } from '../run-folder.js';
+import { type RunSettings, writeRunSettings } from '../run-settings.js';
+import { checkCropMultiple, emptySplitMessage } from '../split-checks.js';
 import { defaultSyntheticVoc } from '../synthetic-cache.js';
 import { userPath } from '../user-path.js';
 import { stopOnInterrupt } from './interrupt.js';
@@ -44,15 +61,6 @@ interface TrainFlags extends BackendFlags {
   overwrite?: boolean;
   checkpointEvery: number;
 }
-
-const RUN_FILES = [
-  'checkpoint.safetensors',
-  'model.safetensors',
-  'metrics.jsonl',
-  'samples.png',
-  'curves.svg',
-  'run.json',
-];
 
 /** `fcn train`: the chapter's training, on a VOC folder or (without `--data`) the embedded default job. */
 export function trainCommand(): Command {
@@ -93,7 +101,11 @@ export function trainCommand(): Command {
       presetHelp(`FCN variant: ${FCN_VARIANTS.join(' | ')}`, 'variant'),
       oneOf(FCN_VARIANTS),
     )
-    .option('--width <n>', presetHelp("trunk width (64 is ResNet-18's own)", 'width'), parsePositiveInt)
+    .option(
+      '--width <n>',
+      presetHelp(`trunk width, at most ${MAX_WIDTH} (64 is ResNet-18's own)`, 'width'),
+      parseIntInRange(1, MAX_WIDTH, "64 is ResNet-18's own width; memory grows with its square"),
+    )
     .option(
       '--void <mode>',
       presetHelp('void border pixels: background | ignore', 'void'),
@@ -110,7 +122,10 @@ export function trainCommand(): Command {
       '--resume',
       'continue the run in --out from its last checkpoint (its run.json supplies the settings)',
     )
-    .option('--overwrite', 'start a new run in an --out that already holds one')
+    .option(
+      '--overwrite',
+      'start a new run in an --out that already holds one (the old run stays until the new one checkpoints)',
+    )
     .option(
       '--checkpoint-every <n>',
       'also checkpoint every n steps inside an epoch (0: at epoch ends only)',
@@ -122,7 +137,9 @@ export function trainCommand(): Command {
       `
 Writes into --out: model.safetensors (weights for eval, predict and the web demo), checkpoint.safetensors
 (for --resume), metrics.jsonl (one line an epoch), samples.png (inputs, predictions, labels), curves.svg
-and run.json. Ctrl-C stops after the current step and checkpoints it; run again with --resume.`,
+and run.json. Ctrl-C stops after the current step and checkpoints it; run again with --resume.
+One training at a time per --out (a lock file names its process); everything is checked before the
+folder is touched, and an old run is replaced only when the new run writes its first checkpoint.`,
     )
     .action(async (flags: TrainFlags) => {
       await runTraining(flags);
@@ -132,29 +149,58 @@ and run.json. Ctrl-C stops after the current step and checkpoints it; run again 
 async function runTraining(flags: TrainFlags): Promise<void> {
   const start = performance.now();
   const outDir = userPath(flags.out ?? (flags.data ? 'runs/voc' : 'runs/synthetic'));
-  const previous = await prepareRunFolder(outDir, flags);
-  const run = resolveRun(flags, previous);
-  const log = (line: string) => progress.line(line);
   const progress = epochProgress();
+  const log = (line: string) => progress.line(line);
 
+  // 1. Look and check, touching nothing: the folder, the run to resume, the settings, the data, the
+  // weights. Any mistake stops here with the folder as it was.
+  const folder = await inspectRunFolder(outDir);
+  const startNote = checkStart(folder, {
+    resume: flags.resume ?? false,
+    overwrite: flags.overwrite ?? false,
+  });
+  const resumed = flags.resume ? await readResumePoint(outDir) : null;
+  if (resumed) checkResumeFlags(outDir, resumed, flags);
+  const run = resolveRun(flags, resumed?.run ?? null);
+  if (run.data !== null && !existsSync(run.data)) {
+    throw new Error(
+      `data folder ${run.data} does not exist; pass a VOC2012 folder (VOCdevkit/VOC2012) or make one with: fcn synth-voc --out ${run.data}`,
+    );
+  }
   const backend = await startBackend(flags, (line) => console.log(line));
+  for (const note of [...(resumed?.notes ?? []), ...(startNote ? [startNote] : [])]) log(note);
   const dataRoot = run.data ?? (await defaultSyntheticVoc(log));
   const { settings } = run;
   const [trainSet, valSet] = await readSplits(dataRoot, settings);
   log(
     `train: ${trainSet.report}; val: ${valSet ? valSet.report : 'no val split'} (crop ${settings.crop.join('x')})`,
   );
-
   const model = await buildModel(run);
-  await mkdir(outDir, { recursive: true });
-  await writeRunSettings(outDir, run);
-  const interrupt = stopOnInterrupt((line) => log(line));
+
+  // 2. Take the folder: one training at a time; what a kill left behind is cleared.
+  const created = !folder.exists;
+  let lock: Awaited<ReturnType<typeof lockRunFolder>> | undefined;
+  const releaseOnExit = () => lock?.releaseSync();
+  let interrupt: ReturnType<typeof stopOnInterrupt> | undefined;
   let lastCheckpoint: { epoch: number; step: number } | undefined;
   try {
+    await mkdir(outDir, { recursive: true });
+    lock = await lockRunFolder(outDir, { note: log });
+    process.on('exit', releaseOnExit);
+    if (!sameStart(folder, await inspectRunFolder(outDir))) {
+      throw new Error(
+        `${outDir} changed while this training was starting (another training?); run the command again`,
+      );
+    }
+    const stray = await removeStrayTempFiles(outDir);
+    if (stray.length > 0) log(`removed ${stray.length} temporary file(s) a stopped run left in ${outDir}`);
+
+    interrupt = stopOnInterrupt((line) => log(line));
     log(
       `model: FCN-${settings.variant}, ResNet-18 trunk of width ${settings.width}, ${model.numParameters().toLocaleString('en-US')} parameters` +
         (run.pretrained ? `, trunk from ${run.pretrained}` : ', from scratch'),
     );
+    let recorded = false;
     const result = await train({
       model,
       train: trainSet,
@@ -170,62 +216,56 @@ async function runTraining(flags: TrainFlags): Promise<void> {
       memoryLimitBytes: backend.memoryLimitBytes,
       runDir: outDir,
       resume: flags.resume ?? false,
+      run: run as unknown as Record<string, unknown>,
       checkpointEvery: flags.checkpointEvery,
       signal: interrupt.signal,
       logger: log,
       callbacks: {
         onStep: (info) => progress.step(info),
-        onCheckpoint: ({ epoch, step }) => {
+        onCheckpoint: async ({ epoch, step }) => {
           lastCheckpoint = { epoch, step };
+          if (recorded) return;
+          // This run's first checkpoint: only now is an old run's record replaced.
+          if (!flags.resume) await removeOldReports(outDir);
+          await writeRunSettings(outDir, run);
+          recorded = true;
         },
       },
     });
     progress.stop();
-    const report = await writeRunReport(outDir, model, result.history, valSet ?? trainSet, {
-      window: settings.crop,
-    });
     const paths = runPaths(outDir);
     const seconds = (performance.now() - start) / 1000;
     if (result.status === 'aborted') {
+      // Stop promptly: no samples.png (it predicts whole images); curves.svg when this run has a checkpoint.
+      if (lastCheckpoint || resumed) await writeRunReport(outDir, model, result.history, undefined);
+      if (!lastCheckpoint && !resumed) {
+        throw new ExitError(
+          `stopped before the first checkpoint; nothing was written${folder.checkpoint ? ` (the run in ${outDir} is as it was)` : ''}`,
+          130,
+        );
+      }
       const at = lastCheckpoint
         ? `epoch ${lastCheckpoint.epoch + 1}, step ${lastCheckpoint.step}`
-        : 'its start';
+        : `epoch ${(resumed?.state.position.epoch ?? 0) + 1}, step ${resumed?.state.position.step ?? 0}`;
       throw new ExitError(
         `stopped; ${paths.checkpoint} continues at ${at}. Resume with: fcn train --resume --out ${outDir}`,
         130,
       );
     }
+    const report = await writeRunReport(outDir, model, result.history, valSet ?? trainSet, {
+      window: settings.crop,
+    });
     const files = [paths.model, paths.metrics, report.samples, report.curves].filter(Boolean).join(', ');
     console.log(`done in ${formatDuration(seconds)}; wrote ${files}`);
   } finally {
     progress.stop();
-    interrupt.dispose();
+    interrupt?.dispose();
     model.dispose();
+    await lock?.release();
+    process.off('exit', releaseOnExit);
+    // A folder this command made and that stayed empty (it failed before its first checkpoint) goes.
+    if (created) await rmdir(outDir).catch(() => {});
   }
-}
-
-/** Refuses to mix a new run into an old one, and finds the old one's settings for --resume. */
-async function prepareRunFolder(outDir: string, flags: TrainFlags): Promise<RunSettings | null> {
-  const paths = runPaths(outDir);
-  if (existsSync(outDir) && !(await stat(outDir)).isDirectory()) {
-    throw new Error(`--out ${outDir} is a file, not a folder`);
-  }
-  if (flags.resume) {
-    if (flags.overwrite) throw new Error('--resume and --overwrite contradict each other; pick one');
-    if (!existsSync(paths.checkpoint)) {
-      throw new Error(`nothing to resume: ${outDir} holds no checkpoint.safetensors`);
-    }
-    return readRunSettings(outDir);
-  }
-  if (existsSync(paths.checkpoint) || existsSync(runSettingsPath(outDir))) {
-    if (!flags.overwrite) {
-      throw new Error(
-        `${outDir} already holds a run; continue it with --resume, start again with --overwrite, or pick another --out`,
-      );
-    }
-    await Promise.all(RUN_FILES.map((f) => rm(join(outDir, f), { force: true })));
-  }
-  return null;
 }
 
 /** The settings: the preset (chapter or default job, or the resumed run's), then the user's flags. */
@@ -245,13 +285,7 @@ function resolveRun(flags: TrainFlags, previous: RunSettings | null): RunSetting
     void: flags.void ?? base.void,
     seed: flags.seed ?? base.seed,
   };
-  for (const side of settings.crop) {
-    if (side % 32 !== 0) {
-      throw new Error(
-        `--crop ${settings.crop.join('x')}: both sides must be multiples of 32 (the FCN's stride)`,
-      );
-    }
-  }
+  checkCropMultiple(settings.crop);
   const pretrained =
     flags.pretrained !== undefined ? userPath(flags.pretrained) : (previous?.pretrained ?? null);
   return { data, pretrained, settings };
@@ -261,18 +295,13 @@ async function readSplits(
   root: string,
   settings: TrainSettings,
 ): Promise<[VocDataset, VocDataset | undefined]> {
-  if (!existsSync(root)) {
-    throw new Error(
-      `data folder ${root} does not exist; pass a VOC2012 folder (VOCdevkit/VOC2012) or make one with: fcn synth-voc --out ${root}`,
-    );
-  }
   const read = (split: 'train' | 'val') =>
     readVocSplit({ root, split, crop: settings.crop, void: settings.void });
   const trainSet = await read('train');
-  if (trainSet.length === 0) {
+  if (trainSet.length === 0) throw new Error(emptySplitMessage(root, 'train', trainSet, settings.crop));
+  if (trainSet.length < settings.batchSize) {
     throw new Error(
-      `every training image in ${root} is smaller than the crop ${settings.crop.join('x')} ` +
-        `(${trainSet.filtered} left out); pass a smaller --crop`,
+      `${root} has ${trainSet.length} training examples, fewer than a batch of ${settings.batchSize}; pass a smaller --batch-size`,
     );
   }
   const valSet = existsSync(join(root, 'ImageSets', 'Segmentation', 'val.txt'))
