@@ -52,10 +52,18 @@ describe('BottleneckResNet (torchvision ResNet-50/101/152 without avgpool and fc
     plain.dispose();
   });
 
-  it('refuses a dilated stage followed by a strided one (stride 2 with dilation 2 in a conv: not in TF.js)', () => {
-    expect(
-      () => new BottleneckResNet([1, 1, 1, 1], { replaceStrideWithDilation: [true, false, false] }),
-    ).toThrow(/stride 2 with dilation 2/);
+  it('dilates layer2 only as torchvision does: layer3 and layer4 then take stride 2 with dilation 2', () => {
+    const trunk = new BottleneckResNet([1, 2, 2, 2], {
+      replaceStrideWithDilation: [true, false, false],
+      seed: 7,
+    });
+    // torchvision 0.14: layer3.0.conv2 has stride 2 and dilation 2, layer4.0.conv2 likewise.
+    expect(trunk.blockDilations).toEqual([[1], [1, 2], [2, 2], [2, 2]]);
+    expect(trunk.stageStrides).toEqual([4, 4, 8, 16]);
+    const y = trunk.forward(tf.zeros([1, 32, 32, 3]));
+    expect(y.shape).toEqual([1, 2, 2, 2048]);
+    y.dispose();
+    trunk.dispose();
     expect(() => new BottleneckResNet([1, 0, 1, 1] as never)).toThrow(/4 positive block counts/);
   });
 

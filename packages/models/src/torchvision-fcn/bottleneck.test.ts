@@ -68,9 +68,10 @@ describe('Bottleneck (torchvision ResNet v1.5)', () => {
     block.dispose();
   });
 
-  it('refuses stride and dilation in one conv, which TF.js cannot run', () => {
-    expect(() => new Bottleneck(4, 1, seedSequence(9), { stride: 2, dilation: 2 })).toThrow(
-      /stride 2 with dilation 2/,
-    );
+  it('takes stride and dilation together (torchvision: a stage after a dilated one), sized as PyTorch', () => {
+    const block = new Bottleneck(8, 2, seedSequence(9), { stride: 2, dilation: 2, downsample: true });
+    // floor((9 + 2*2 - 2*2 - 1) / 2) + 1 = 5, and the 1x1 stride-2 downsample agrees.
+    expect(block.forward(tf.zeros([1, 9, 12, 8])).shape).toEqual([1, 5, 6, 8]);
+    block.dispose();
   });
 });

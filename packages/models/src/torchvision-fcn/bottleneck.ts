@@ -44,13 +44,6 @@ export class Bottleneck extends Module {
   ) {
     super();
     const { stride = 1, dilation = 1, downsample = false } = options;
-    if (stride > 1 && dilation > 1) {
-      // TF.js convolutions take either a stride or a dilation; torchvision never asks for both when only
-      // the later stages are dilated (a dilated stage starts with stride 1).
-      throw new Error(
-        `Bottleneck: stride ${stride} with dilation ${dilation} in one conv is not supported (TF.js conv2d takes one of them); dilate only stages after the first dilated one`,
-      );
-    }
     this.stride = stride;
     this.dilation = dilation;
     this.outChannels = planes * BOTTLENECK_EXPANSION;
