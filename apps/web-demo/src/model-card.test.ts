@@ -25,6 +25,9 @@ describe('model card', () => {
     expect(describeArchitecture(config, 1_234_567, 'fcn.ts').architecture).toBe(
       'FCN-8s on a ResNet-18 trunk of width 16, fcn.ts layout, output stride 8, 1.2M parameters',
     );
+    expect(describeArchitecture({ ...config, variant: '32s' }, 1_234_567, 'PyTorch .pth').architecture).toBe(
+      'FCN-32s on a ResNet-18 trunk of width 16, d2l PyTorch layout (.pth), output stride 32, 1.2M parameters',
+    );
   });
 
   it('names the classes: the model’s own, VOC’s for 21, numbered otherwise', () => {

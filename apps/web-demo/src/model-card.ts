@@ -68,6 +68,9 @@ const STANDARD_BLOCKS: Record<string, readonly number[]> = {
   resnet152: [3, 8, 36, 3],
 };
 
+/** The `layout` of a PyTorch `.pth` file. */
+export const PTH = 'PyTorch .pth';
+
 const isTorchvision = (config: ModelConfigLike): config is TorchvisionConfigLike =>
   'kind' in config && config.kind === 'torchvision-fcn';
 
@@ -122,7 +125,8 @@ export function describeArchitecture(
   const trunk = `${archName(config.trunk.arch, true)} trunk of width ${config.trunk.width}`;
   const parts = [
     `FCN-${config.variant} on a ${trunk}`,
-    ...(layout ? [`${layout} layout`] : []),
+    // A d2l FCN is the only one of these PyTorch writes as a .pth (fcn.ts writes safetensors).
+    ...(layout ? [layout === PTH ? 'd2l PyTorch layout (.pth)' : `${layout} layout`] : []),
     ...(Number.isFinite(stride) ? [`output stride ${stride}`] : []),
     parameters,
   ];

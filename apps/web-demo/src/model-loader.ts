@@ -4,7 +4,7 @@
  * or, with no weights at all, an untrained FCN that says so.
  */
 import { detectFormat, fcn, fromWeights, readSafetensors } from '@fcn/models';
-import { type ModelCard, type ModelConfigLike, modelCard, type PublishedInfo } from './model-card.js';
+import { type ModelCard, type ModelConfigLike, modelCard, PTH, type PublishedInfo } from './model-card.js';
 import type { WeightsOrigin } from './worker-protocol.js';
 import { matchZoo } from './zoo-match.js';
 
@@ -26,7 +26,7 @@ export const isZip = (bytes: Uint8Array) => ZIP_MAGIC.every((b, i) => bytes[i] =
 
 /** How the weights were stored, for the card; null when the bytes say nothing clear. */
 function storedLayout(bytes: Uint8Array): { layout?: string; trunkOnly: boolean } {
-  if (isZip(bytes)) return { layout: 'PyTorch .pth', trunkOnly: false };
+  if (isZip(bytes)) return { layout: PTH, trunkOnly: false };
   try {
     const format = detectFormat(readSafetensors(bytes));
     if (format === 'torchvision') return { trunkOnly: true };
