@@ -39,6 +39,30 @@ export {
   SafetensorsError,
 } from './safetensors/read.js';
 export { type TensorToWrite, writeSafetensors } from './safetensors/write.js';
+export {
+  BOTTLENECK_BLOCKS,
+  Bottleneck,
+  type BottleneckArch,
+  BottleneckResNet,
+  bottleneckArchOf,
+  checkTorchvisionFcnConfig,
+  Dropout,
+  describeTorchvisionFcn,
+  FCNHead,
+  type FcnOutputs,
+  interpolateBilinear,
+  looksLikeTorchvisionFcn,
+  type StageBlocks,
+  TorchvisionFCN,
+  type TorchvisionFcnArch,
+  type TorchvisionFcnConfig,
+  type TorchvisionFcnOptions,
+  torchvisionFcn,
+  torchvisionFcnConfigFromState,
+  torchvisionFcnFromState,
+  torchvisionFcnShapes,
+  torchvisionFcnTransfer,
+} from './torchvision-fcn/index.js';
 export { checkWeightFile, type WeightCheckOptions } from './weight-checks.js';
 export {
   CHECKSUM_KEY,
