@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { fcn, saveWeights } from '@fcn/models';
+import { fcn, float32Tensor, type RawTensor, saveWeights, torchvisionFcn, writeSafetensors } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_NOTE, isZip, modelFromBytes, untrainedModel } from './model-loader.js';
@@ -26,6 +26,29 @@ describe('model loading', () => {
     }
     source.dispose();
   });
+
+  it('loads a torchvision FCN state dict (PyTorch layouts) and describes it by its blocks', async () => {
+    const source = torchvisionFcn({ blocks: [1, 1, 1, 1], numClasses: 3, seed: 2 });
+    const tensors = new Map<string, RawTensor>();
+    for (const [key, tensor] of source.stateDict()) {
+      // torchvision's files hold OIHW convolutions; the model holds HWIO.
+      const t = tensor.rank === 4 ? tf.transpose(tensor, [3, 2, 0, 1]) : tensor;
+      tensors.set(key, float32Tensor((await t.data()) as Float32Array, t.shape));
+      if (t !== tensor) t.dispose();
+    }
+    const loaded = modelFromBytes(writeSafetensors(tensors), { kind: 'file', name: 'tv.safetensors' });
+    expect(loaded.card.architecture).toBe(
+      `FCN on a Bottleneck ResNet with 1-1-1-1 blocks, torchvision layout (safetensors), output stride 8, ${(source.numParameters() / 1e6).toFixed(1)}M parameters`,
+    );
+    expect(loaded.card.classes).toEqual(['class 0', 'class 1', 'class 2']);
+    const x = tf.randomNormal([1, 40, 24, 3], 0, 1, 'float32', 3);
+    const [a, b] = [source.eval().forward(x), loaded.model.eval().forward(x)];
+    expect(b.shape).toEqual([1, 40, 24, 3]);
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([x, a, b]);
+    loaded.model.dispose();
+    source.dispose();
+  }, 60_000);
 
   it("labels the build's default model as knowing the synthetic scenes, not photos", () => {
     const source = tiny();
