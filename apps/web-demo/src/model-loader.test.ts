@@ -1,5 +1,12 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { fcn, float32Tensor, type RawTensor, saveWeights, torchvisionFcn, writeSafetensors } from '@fcn/models';
+import {
+  fcn,
+  float32Tensor,
+  type RawTensor,
+  saveWeights,
+  torchvisionFcn,
+  writeSafetensors,
+} from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_NOTE, isZip, modelFromBytes, untrainedModel } from './model-loader.js';
