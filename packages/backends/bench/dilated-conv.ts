@@ -1,115 +1,133 @@
 /**
  * One-off measurement, not a test: a dilated 3x3 convolution's forward and forward+backward on wasm
  * (@fcn/layers' `Conv2d`, i.e. `dilatedConv2d`), next to the undilated one of the same size, at a
- * torchvision FCN-ResNet layer-3/4 shape, with the backward's parts timed alone.
+ * torchvision FCN-ResNet layer-3/4 shape, with the dW formulations timed alone. The actions run in
+ * interleaved rounds (after one warm-up round), so that load from other processes spreads over all.
  *
  *   pnpm exec tsup --config bench/tsup.config.ts --entry.dilated-conv bench/dilated-conv.ts \
- *     && node .bench/dilated-conv.js [height] [channels] [iters]
+ *     && node .bench/dilated-conv.js [height] [channels] [rounds] [threads]
  */
 import { initBackend } from '@fcn/backends/node';
 import { Conv2d } from '@fcn/layers';
 import * as tf from '@tensorflow/tfjs-core';
 
-const [height = 64, channels = 256, iters = 5] = process.argv.slice(2).map(Number);
+const [height = 64, channels = 256, rounds = 7, threads = 2] = process.argv.slice(2).map(Number);
 
-function timeIt(label: string, action: () => tf.Tensor | tf.Tensor[]): number {
-  const run = () => {
-    const out = tf.tidy(action);
-    const list = Array.isArray(out) ? out : [out];
-    for (const t of list) t.dataSync();
-    tf.dispose(list);
-  };
-  run();
-  const runs: number[] = [];
-  for (let i = 0; i < iters; i++) {
-    const start = performance.now();
-    run();
-    runs.push(performance.now() - start);
+type Action = () => tf.Tensor | tf.Tensor[];
+
+function padding(p: number): tf.backend_util.ExplicitPadding {
+  return [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0],
+  ];
+}
+
+/** NHWC to [d·d·N, H/d, W/d, C]: phase (r, q) of every d-th row and column as its own image. */
+function spaceToBatch(t: tf.Tensor4D, d: number): tf.Tensor4D {
+  const [n, h, w, c] = t.shape;
+  const split = tf.reshape(t, [n, h / d, d, w / d, d, c]);
+  return tf.reshape(tf.transpose(split, [2, 4, 0, 1, 3, 5]), [d * d * n, h / d, w / d, c]) as tf.Tensor4D;
+}
+
+function timeRounds(actions: [string, Action][]): void {
+  const runs = new Map<string, number[]>(actions.map(([label]) => [label, []]));
+  for (let round = 0; round <= rounds; round++) {
+    for (const [label, action] of actions) {
+      const start = performance.now();
+      const out = tf.tidy(action);
+      const list = Array.isArray(out) ? out : [out];
+      for (const t of list) t.dataSync();
+      tf.dispose(list);
+      if (round > 0) runs.get(label)!.push(performance.now() - start);
+    }
   }
-  const sorted = [...runs].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  const ms = (v: number) => v.toFixed(0).padStart(6);
-  console.log(`${label.padEnd(58)} median ${ms(median)} ms, min ${ms(sorted[0]!)} ms`);
-  return median;
+  for (const [label, times] of runs) {
+    const sorted = [...times].sort((a, b) => a - b);
+    const ms = (v: number) => v.toFixed(0).padStart(5);
+    console.log(
+      `${label.padEnd(62)} median ${ms(sorted[Math.floor(sorted.length / 2)]!)} ms, min ${ms(sorted[0]!)} ms`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
-  const backend = await initBackend({ backend: 'wasm', log: (line) => console.log(line) });
+  const backend = await initBackend({ backend: 'wasm', threads, log: (line) => console.log(line) });
   console.log(
-    `x [1, ${height}, ${height}, ${channels}], 3x3 conv ${channels} -> ${channels}, median and min of ${iters} after one warm-up`,
+    `x [1, ${height}, ${height}, ${channels}], 3x3 conv ${channels} -> ${channels}, ${rounds} rounds`,
   );
   const x = tf.randomNormal([1, height, height, channels], 0, 1, 'float32', 1) as tf.Tensor4D;
   const dy = tf.randomNormal([1, height, height, channels], 0, 1, 'float32', 2) as tf.Tensor4D;
   const input = tf.variable(x);
-  for (const dilation of [1, 2, 4]) {
-    const conv = new Conv2d(channels, channels, 3, { padding: dilation, dilation, seed: 3 });
-    const name = dilation === 1 ? 'undilated' : `dilation ${dilation}`;
-    timeIt(`${name}: Conv2d forward`, () => conv.forward(x));
-    timeIt(`${name}: Conv2d forward + backward (dX, dW, db)`, () => {
-      const { value, grads } = tf.variableGrads(
-        () => tf.sum(tf.mul(conv.forward(input), dy)),
-        [input, conv.weight, conv.bias!],
-      );
-      return [value, ...Object.values(grads)];
-    });
-    if (dilation > 1) {
-      const w = conv.weight as tf.Tensor4D;
-      const pad = [
-        [0, 0],
-        [dilation, dilation],
-        [dilation, dilation],
-        [0, 0],
-      ] as tf.backend_util.ExplicitPadding;
-      timeIt(`  part: dX, conv of dy, flipped filter, dilation ${dilation}`, () =>
-        tf.conv2d(dy, tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]), 1, pad, 'NHWC', dilation),
-      );
-      timeIt(`  part: dW, conv of x^T with dy^T as filter, stride ${dilation}`, () =>
-        tf.conv2d(tf.transpose(x, [3, 1, 2, 0]), tf.transpose(dy, [1, 2, 0, 3]), dilation, pad, 'NHWC'),
-      );
-      timeIt(`  alt dW: space-to-batch + Conv2DBackpropFilter kernel`, () => {
-        const d = dilation;
-        const padded = (height + 2 * d) / d;
-        const xs = tf.reshape(
-          tf.transpose(tf.reshape(tf.pad(x, pad), [1, padded, d, padded, d, channels]), [2, 4, 0, 1, 3, 5]),
-          [d * d, padded, padded, channels],
-        ) as tf.Tensor4D;
-        const o = height / d;
-        const dys = tf.reshape(tf.transpose(tf.reshape(dy, [1, o, d, o, d, channels]), [2, 4, 0, 1, 3, 5]), [
-          d * d,
-          o,
-          o,
-          channels,
-        ]) as tf.Tensor4D;
-        return tf
-          .engine()
-          .runKernel(
-            'Conv2DBackpropFilter',
-            { x: xs, dy: dys },
-            { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, channels, channels] },
-          ) as tf.Tensor;
-      });
-    } else {
-      timeIt(
-        '  part: dW, Conv2DBackpropFilter kernel (undilated)',
-        () =>
-          tf.engine().runKernel(
-            'Conv2DBackpropFilter',
-            { x, dy },
-            {
-              strides: 1,
-              pad: [
-                [0, 0],
-                [1, 1],
-                [1, 1],
-                [0, 0],
-              ],
-              dataFormat: 'NHWC',
-              filterShape: [3, 3, channels, channels],
-            },
-          ) as tf.Tensor,
-      );
+  for (const dilation of [2, 4]) {
+    const convs = [1, dilation].map(
+      (d) => new Conv2d(channels, channels, 3, { padding: d, dilation: d, seed: 3 }),
+    );
+    const actions: [string, Action][] = [];
+    for (const conv of convs) {
+      const name = conv.dilation[0] === 1 ? 'undilated' : `dilation ${dilation}`;
+      actions.push([`${name}: Conv2d forward`, () => conv.forward(x)]);
+      actions.push([
+        `${name}: Conv2d forward + backward (dX, dW, db)`,
+        () => {
+          const { value, grads } = tf.variableGrads(
+            () => tf.sum(tf.mul(conv.forward(input), dy)),
+            [input, conv.weight, conv.bias!],
+          );
+          return [value, ...Object.values(grads)];
+        },
+      ]);
     }
-    conv.dispose();
+    const d = dilation;
+    const pixels = height * height;
+    actions.push(
+      [
+        `  dW undilated: Conv2DBackpropFilter (@fcn/backends im2col)`,
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropFilter',
+              { x, dy },
+              { strides: 1, pad: padding(1), dataFormat: 'NHWC', filterShape: [3, 3, channels, channels] },
+            ) as tf.Tensor,
+      ],
+      [
+        `  dW d${d}, used: one 1x1 Conv2D per tap`,
+        () => {
+          const xt = tf.transpose(tf.pad(x, padding(d)), [3, 0, 1, 2]);
+          const dyFilter = tf.reshape(dy, [1, 1, pixels, channels]) as tf.Tensor4D;
+          const taps: tf.Tensor[] = [];
+          for (let i = 0; i < 3; i++) {
+            for (let j = 0; j < 3; j++) {
+              const window = tf.slice(xt, [0, 0, i * d, j * d], [channels, 1, height, height]);
+              taps.push(
+                tf.conv2d(tf.reshape(window, [1, channels, 1, pixels]) as tf.Tensor4D, dyFilter, 1, 0),
+              );
+            }
+          }
+          return tf.concat(taps, 0);
+        },
+      ],
+      [
+        `  dW d${d}, alt: Conv2D of x^T with dy^T as filter, stride ${d}`,
+        () => tf.conv2d(tf.transpose(x, [3, 1, 2, 0]), tf.transpose(dy, [1, 2, 0, 3]), d, padding(d), 'NHWC'),
+      ],
+      [
+        `  dW d${d}, alt: space-to-batch + Conv2DBackpropFilter`,
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropFilter',
+              { x: spaceToBatch(tf.pad(x, padding(d)), d), dy: spaceToBatch(dy, d) },
+              { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, channels, channels] },
+            ) as tf.Tensor,
+      ],
+    );
+    timeRounds(actions);
+    for (const conv of convs) conv.dispose();
   }
   tf.dispose([x, dy, input]);
   console.log(`tensors left: ${tf.memory().numTensors}; threads ${backend.threads}`);

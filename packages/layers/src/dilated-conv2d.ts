@@ -18,12 +18,14 @@ type Pair = [number, number];
  *
  * TF.js computes a dilated convolution forward but has no gradient for it, and refuses stride and
  * dilation above 1 together. Here every step is an op that all backends run forward (Conv2D with
- * dilation or with stride, pad, slice, reshape, transpose, reverse):
- * - dilation 1: `tf.conv2d` itself (its own gradients);
- * - stride 1: one Conv2D with dilation, whose gradients ({@link stride1DilatedConv}) are two more
- *   Conv2Ds, dX with dilation and dW with stride;
+ * dilation or with stride, pad, slice, reshape, transpose, reverse, concat):
+ * - dilation 1: `tf.conv2d` itself, with TF.js's gradients (Conv2DBackpropInput/Filter, which wasm
+ *   gets from `@fcn/backends`), as undilated `Conv2d` always had;
+ * - stride 1: one Conv2D with dilation, under `tf.customGrad`: dX is a Conv2D with dilation, dW one
+ *   1x1 Conv2D (a matrix product) per tap ({@link stride1DilatedConv});
  * - stride and dilation sharing a factor g per axis (s = d = 2, say): only every g-th row of the
- *   padded input is ever read, so the input is subsampled by g first (exact, no wasted work);
+ *   padded input is ever read, so the input is subsampled by g first (exact, no wasted work), and
+ *   what remains is one of the cases above;
  * - what remains with stride > 1 and dilation > 1 (coprime, e.g. s 2 d 3, or stride on one axis and
  *   dilation on the other): the stride-1 dilated convolution, subsampled (s_h·s_w times the work).
  */
@@ -81,13 +83,8 @@ export function dilatedConv2d(
 }
 
 /**
- * Stride-1 convolution with dilation d and padding p, with its gradients as convolutions:
- *
- *   y[o] = sum_t xp[o + t·d] w[t]                                 (xp: x padded by p)
- *   dX[i] = sum_t dy[i + p - t·d] w[t]: dy padded by d(k-1) - p (cropped where negative) and
- *           convolved with w flipped and in/out swapped, dilation d;
- *   dW[t] = sum_o xp[o + t·d] dy[o]: x as [Cin, H, W, N] convolved with dy as a [Ho, Wo, N, Cout]
- *           filter, stride d, padding p, giving exactly k rows; transposed back to HWIO.
+ * Stride-1 convolution with dilation d and padding p (xp: x padded by p), y[o] = sum_t xp[o + t·d] w[t],
+ * with its gradients ({@link inputGrad}, {@link filterGrad}) made of forward ops.
  */
 function stride1DilatedConv(x: tf.Tensor4D, filter: tf.Tensor4D, padding: Pair, dilation: Pair): tf.Tensor4D {
   const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -96,31 +93,69 @@ function stride1DilatedConv(x: tf.Tensor4D, filter: tf.Tensor4D, padding: Pair, 
     const value = tf.conv2d(input, weight, 1, explicitPad(padding), 'NHWC', dilation);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const dy4 = dy as tf.Tensor4D;
-      const [kh, kw] = ws.shape;
-      const reach = [dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1]];
-      const dyCropped = cropBothSides(dy4, [Math.max(0, -reach[0]!), Math.max(0, -reach[1]!)]);
-      const flipped = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]);
-      const dx = tf.conv2d(
-        dyCropped,
-        flipped,
-        1,
-        explicitPad([Math.max(0, reach[0]!), Math.max(0, reach[1]!)]),
-        'NHWC',
-        dilation,
-      );
-      const perChannel = tf.conv2d(
-        tf.transpose(xs, [3, 1, 2, 0]),
-        tf.transpose(dy4, [1, 2, 0, 3]),
-        dilation,
-        explicitPad(padding),
-        'NHWC',
-      );
-      return [dx, tf.transpose(perChannel, [1, 2, 0, 3])];
+      return tf.tidy(() => [
+        inputGrad(dy as tf.Tensor4D, ws, padding, dilation),
+        filterGrad(xs, dy as tf.Tensor4D, [ws.shape[0], ws.shape[1]], padding, dilation),
+      ]);
     };
     return { value, gradFunc };
   });
   return conv(x, filter) as tf.Tensor4D;
+}
+
+/**
+ * dX[i] = sum_t dy[i + p - t·d] w[t]: `dy` padded by d(k-1) - p on each side (cropped where that is
+ * negative) and convolved with `w` flipped and in/out swapped, with dilation d.
+ */
+function inputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, padding: Pair, dilation: Pair): tf.Tensor4D {
+  const [kh, kw] = filter.shape;
+  const reach = [dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1]] as Pair;
+  const cropped = cropBothSides(dy, [Math.max(0, -reach[0]), Math.max(0, -reach[1])]);
+  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+  const pad = explicitPad([Math.max(0, reach[0]), Math.max(0, reach[1])]);
+  return tf.conv2d(cropped, flipped, 1, pad, 'NHWC', dilation);
+}
+
+/**
+ * dW[t] = sum_{n, o} xp[n, o + t·d] dy[n, o], one matrix product per tap t: the tap's window of xp as
+ * a [Cin, N·Ho·Wo] matrix times dy as [N·Ho·Wo, Cout], run as a 1x1 Conv2D (on wasm XNNPACK runs it on
+ * its thread pool; its BatchMatMul is single-threaded). About twice as fast on wasm as the one
+ * Conv2D with dy as a [Ho, Wo, N, Cout] filter and stride d (whose input has only N channels), and it
+ * holds one window at a time rather than an im2col matrix of all taps.
+ */
+function filterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  kernel: Pair,
+  padding: Pair,
+  dilation: Pair,
+): tf.Tensor4D {
+  const [n, outH, outW, outChannels] = dy.shape;
+  const inChannels = x.shape[3];
+  const pixels = n * outH * outW;
+  const channelsFirst = tf.transpose(tf.pad(x, explicitPadPairs(padding)), [3, 0, 1, 2]);
+  const dyFilter = tf.reshape(dy, [1, 1, pixels, outChannels]) as tf.Tensor4D;
+  const perTap: tf.Tensor[] = [];
+  for (let i = 0; i < kernel[0]; i++) {
+    for (let j = 0; j < kernel[1]; j++) {
+      perTap.push(
+        tf.tidy(() => {
+          const window = tf.slice(
+            channelsFirst,
+            [0, 0, i * dilation[0], j * dilation[1]],
+            [inChannels, n, outH, outW],
+          );
+          return tf.conv2d(
+            tf.reshape(window, [1, inChannels, 1, pixels]) as tf.Tensor4D,
+            dyFilter,
+            1,
+            'valid',
+          );
+        }),
+      );
+    }
+  }
+  return tf.reshape(tf.concat(perTap, 0), [kernel[0], kernel[1], inChannels, outChannels]);
 }
 
 /** Pads by `padding` before each spatial axis and pads or crops after so that it is `rows * step` long. */
@@ -161,8 +196,11 @@ function cropBothSides(x: tf.Tensor4D, crop: Pair): tf.Tensor4D {
   return tf.slice(x, [0, crop[0], crop[1], 0], [n, height - 2 * crop[0], width - 2 * crop[1], c]);
 }
 
-function explicitPad([ph, pw]: Pair): tf.backend_util.ExplicitPadding | 'valid' {
-  if (ph === 0 && pw === 0) return 'valid';
+function explicitPad(padding: Pair): tf.backend_util.ExplicitPadding | 'valid' {
+  return padding[0] === 0 && padding[1] === 0 ? 'valid' : explicitPadPairs(padding);
+}
+
+function explicitPadPairs([ph, pw]: Pair): tf.backend_util.ExplicitPadding {
   return [
     [0, 0],
     [ph, ph],
