@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeFsError } from './fs-errors.js';
+import { describeFsError, translateFsMessages } from './fs-errors.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -45,5 +45,17 @@ describe('describeFsError', () => {
     // A known code without a path anywhere: left alone (nothing to name).
     expect(describeFsError(Object.assign(new Error('EISDIR'), { code: 'EISDIR' }))).toBeNull();
     expect(describeFsError('text')).toBeNull();
+  });
+
+  it("rewrites Node's raw wording inside a longer message", () => {
+    expect(translateFsMessages("/v/train.txt: EACCES: permission denied, open '/v/train.txt'")).toBe(
+      '/v/train.txt: permission denied: /v/train.txt; check the permissions of the file and its folder',
+    );
+    expect(translateFsMessages("ENOTDIR: not a directory, scandir '/a/b'")).toBe(
+      '/a/b: part of this path is a file, not a folder; check the path',
+    );
+    expect(translateFsMessages("EWHAT: odd, open '/x'; plain text")).toBe(
+      "EWHAT: odd, open '/x'; plain text",
+    );
   });
 });

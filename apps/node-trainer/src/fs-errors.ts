@@ -30,3 +30,17 @@ export function describeFsError(error: unknown, path?: string): string | null {
   const line = REASONS[code]!(where);
   return dest ? `${line} (while moving it to ${dest})` : line;
 }
+
+/**
+ * Node's raw wording inside a longer message (an error that wrapped one: `...: EACCES: permission
+ * denied, open '/x'`) rewritten as `describeFsError` would say it.
+ */
+export function translateFsMessages(message: string): string {
+  return message.replace(
+    /\b(E[A-Z]+): [^,']+, \w+ '([^']*)'(?: -> '([^']*)')?/g,
+    (raw, code: string, path: string) => {
+      const reason = REASONS[code];
+      return reason ? reason(path) : raw;
+    },
+  );
+}

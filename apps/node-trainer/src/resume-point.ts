@@ -30,6 +30,9 @@ export async function readResumePoint(dir: string): Promise<ResumePoint> {
   const { state } = checkpoint;
   const metadata = readSafetensors(checkpoint.modelBytes).metadata;
   const config = parseConfig(metadata.config ?? 'null');
+  if (!('trunk' in config)) {
+    throw new Error(`cannot resume: ${paths.checkpoint} holds no FCN of fcn train's kind; ${restart}`);
+  }
   const notes: string[] = [];
   const file = await readRunSettings(dir);
   let run: RunSettings;

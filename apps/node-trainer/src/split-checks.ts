@@ -1,4 +1,5 @@
 /** Checks on a VOC split and its crop, shared by `fcn train` and `fcn eval`, with one-line messages. */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Size } from '@fcn/data';
 
@@ -31,4 +32,15 @@ export function emptySplitMessage(
     `every ${split === 'train' ? 'training' : split} image in ${root} is smaller than the crop ${crop ? crop.join('x') : ''} ` +
     `(${data.filtered} left out); pass a smaller --crop`
   );
+}
+
+/** A `--data` folder that exists and is a folder; `hint` follows a missing one's message. */
+export function checkDataFolder(root: string, hint = ''): void {
+  const info = statSync(root, { throwIfNoEntry: false });
+  if (!info) throw new Error(`data folder ${root} does not exist${hint}`);
+  if (!info.isDirectory()) {
+    throw new Error(
+      `--data ${root} is a file, not a folder; pass the VOC2012 folder (the one holding ImageSets, JPEGImages and SegmentationClass)`,
+    );
+  }
 }

@@ -8,7 +8,7 @@ import { loadModelFile } from '../model-file.js';
 import { oneOf, parseSize } from '../parse.js';
 import { predictLabels } from '../predict-labels.js';
 import { countProgress } from '../progress.js';
-import { checkCropMultiple, emptySplitMessage } from '../split-checks.js';
+import { checkCropMultiple, checkDataFolder, emptySplitMessage } from '../split-checks.js';
 import { userPath } from '../user-path.js';
 
 interface EvalFlags extends BackendFlags {
@@ -53,7 +53,7 @@ export function evalCommand(): Command {
       if (flags.crop) checkCropMultiple(flags.crop);
       const weights = userPath(flags.weights);
       const root = userPath(flags.data);
-      if (!existsSync(root)) throw new Error(`data folder ${root} does not exist`);
+      checkDataFolder(root);
       await startBackend(flags, log);
       const model = await loadModelFile(weights, {
         allowNonFinite: flags.allowNonfinite ?? false,

@@ -36,7 +36,7 @@ import { writeRunReport } from '../report/run-report.js';
 import { checkResumeFlags, readResumePoint } from '../resume-point.js';
 import { checkStart, inspectRunFolder, removeOldReports, sameStart } from '../run-folder.js';
 import { type RunSettings, writeRunSettings } from '../run-settings.js';
-import { checkCropMultiple, emptySplitMessage } from '../split-checks.js';
+import { checkCropMultiple, checkDataFolder, emptySplitMessage } from '../split-checks.js';
 import { defaultSyntheticVoc } from '../synthetic-cache.js';
 import { userPath } from '../user-path.js';
 import { stopOnInterrupt } from './interrupt.js';
@@ -162,9 +162,10 @@ async function runTraining(flags: TrainFlags): Promise<void> {
   const resumed = flags.resume ? await readResumePoint(outDir) : null;
   if (resumed) checkResumeFlags(outDir, resumed, flags);
   const run = resolveRun(flags, resumed?.run ?? null);
-  if (run.data !== null && !existsSync(run.data)) {
-    throw new Error(
-      `data folder ${run.data} does not exist; pass a VOC2012 folder (VOCdevkit/VOC2012) or make one with: fcn synth-voc --out ${run.data}`,
+  if (run.data !== null) {
+    checkDataFolder(
+      run.data,
+      `; pass a VOC2012 folder (VOCdevkit/VOC2012) or make one with: fcn synth-voc --out ${run.data}`,
     );
   }
   const backend = await startBackend(flags, (line) => console.log(line));
