@@ -59,4 +59,29 @@ describe('the fcn binary', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/^error: option '--crop <HxW>' argument 'big' is invalid/m);
   });
+
+  it('prints one line with control characters escaped, and file-system errors in words', async () => {
+    const run = await fcn(
+      'predict',
+      '--weights',
+      'w.safetensors',
+      '--image',
+      '\u001b[2J\u001b[31mx.jpg',
+      '--backend',
+      'cpu',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain('\u001b');
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^fcn: image .*\\x1b\[2J\\x1b\[31mx\.jpg does not exist$/),
+    ]);
+
+    // A folder asked for inside a file: Node's ENOTDIR, said in words with the path.
+    const inFile = join(appDir, 'package.json', 'voc');
+    const synth = await fcn('synth-voc', '--out', inFile, '--train', '1', '--val', '0');
+    expect(synth.code).toBe(1);
+    expect(synth.stderr.trim()).toMatch(
+      /^fcn: .*package\.json\/voc.*: part of this path is a file, not a folder; check the path$/,
+    );
+  });
 });
