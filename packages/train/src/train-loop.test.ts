@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticVoc, readVocSplit, type VocDataset } from '@fcn/data';
@@ -290,6 +290,28 @@ describe('train', () => {
     await expect(
       train({ ...base(model, join(dir, 'uninterrupted')), seed: 6, resume: true }),
     ).rejects.toThrow(/the checkpoint's data order has seed 5, not 6/);
+    model.dispose();
+  });
+
+  it('on resume, writes the model file again when a stop left it older than the checkpoint', async () => {
+    const runDir = join(dir, 'stale-model');
+    const model = tinyModel();
+    await train({ ...base(model, runDir), epochs: 1 });
+    const current = await readFile(join(runDir, 'model.safetensors'));
+    // A kill between the checkpoint's rename and the model file's: the model file is the older one.
+    await writeFile(join(runDir, 'model.safetensors'), 'an older model');
+    const lines: string[] = [];
+    const resumed = await train({
+      ...base(model, runDir),
+      epochs: 1,
+      resume: true,
+      logger: (l) => lines.push(l),
+    });
+    expect(resumed.status).toBe('completed');
+    expect(lines).toContain(
+      `${join(runDir, 'model.safetensors')} was older than the checkpoint (a stop between the two writes): written again`,
+    );
+    expect((await readFile(join(runDir, 'model.safetensors'))).equals(current)).toBe(true);
     model.dispose();
   });
 });

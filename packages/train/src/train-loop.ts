@@ -23,6 +23,7 @@ import {
   rewriteMetrics,
   runPaths,
   saveCheckpoint,
+  syncModelFile,
 } from './node/run-files.js';
 import { fcnParamGroups } from './param-groups.js';
 import { Sgd } from './sgd.js';
@@ -229,6 +230,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       state = { ...saved, hyper: state.hyper, ...(options.run ? { run: options.run } : {}) };
       lastCheckpoint = paths.checkpoint;
       await rewriteMetrics(paths.metrics, state.history);
+      if (await syncModelFile(paths.model, checkpoint.modelBytes)) {
+        logger?.(
+          `${paths.model} was older than the checkpoint (a stop between the two writes): written again`,
+        );
+      }
       logger?.(
         `resumed from ${paths.checkpoint} at epoch ${saved.position.epoch + 1}, step ${saved.position.step}`,
       );

@@ -48,6 +48,17 @@ export async function saveCheckpoint(
   await writeFileAtomic(paths.model, decodeCheckpoint(bytes).modelBytes);
 }
 
+/**
+ * Make the model file the checkpoint's model: a stop between the two atomic writes of `saveCheckpoint`
+ * leaves a model file one checkpoint older. Writes only when they differ; returns whether it wrote.
+ */
+export async function syncModelFile(path: string, modelBytes: Uint8Array): Promise<boolean> {
+  const current = await readFile(path).catch(() => null);
+  if (current && Buffer.compare(current, modelBytes) === 0) return false;
+  await writeFileAtomic(path, modelBytes);
+  return true;
+}
+
 /** Read and decode a checkpoint file; a missing file is an error that names it. */
 export async function readCheckpoint(path: string): Promise<DecodedCheckpoint> {
   let bytes: Uint8Array;
