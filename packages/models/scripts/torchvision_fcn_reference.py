@@ -4,7 +4,7 @@
 Needs PyTorch, torchvision and NumPy (Debian: apt-get install python3-torch python3-torchvision; run it
 with /usr/bin/python3). The `safetensors` package is not needed: files are written by hand below.
 
-  fcn DIR [--model resnet50|resnet101|custom] [--blocks 1 1 1 1] [--classes C] [--no-aux]
+  fcn DIR [--model resnet50|resnet101|custom] [--blocks 1 1 1 1] [--classes C] [--no-aux] [--pth]
           [--height H] [--width W] [--seed S]
       Build torchvision's FCN (`fcn_resnet50(weights=None, weights_backbone=None, aux_loss=True,
       num_classes=C)`, `fcn_resnet101(...)`, or with --model custom the same from torchvision's classes:
@@ -98,6 +98,9 @@ def fcn(args):
     os.makedirs(args.dir, exist_ok=True)
     state = model.state_dict()
     save_safetensors(os.path.join(args.dir, "state.safetensors"), state, {"format": "pt"})
+    if args.pth:
+        # The same state dict as torchvision's own files hold it: torch.save of model.state_dict().
+        torch.save(state, os.path.join(args.dir, "state.pth"))
     io = {"input": x, "out": result["out"]}
     if "aux" in result:
         io["aux"] = result["aux"]
@@ -141,6 +144,7 @@ def main():
     p.add_argument("--blocks", type=int, nargs=4, default=[1, 1, 1, 1], help="blocks per stage (custom)")
     p.add_argument("--classes", type=int, default=21)
     p.add_argument("--no-aux", dest="aux", action="store_false")
+    p.add_argument("--pth", action="store_true", help="also write the state dict with torch.save (state.pth)")
     p.add_argument("--height", type=int, default=67)
     p.add_argument("--width", type=int, default=91)
     p.add_argument("--seed", type=int, default=0)

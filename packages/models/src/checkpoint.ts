@@ -1,16 +1,32 @@
-import { FCN, FCN_VARIANTS, type FcnConfig, type FcnVariant, type UpsampleInit } from './fcn.js';
+import { FCN, FCN_VARIANTS, type FcnVariant, type UpsampleInit } from './fcn.js';
 import { RESNET_BLOCKS, type ResNetArch } from './resnet.js';
+import { isTorchvisionFcnConfig, type ModelConfig, type SegmentationModel } from './segmentation-model.js';
+import { checkTorchvisionFcnConfig, describeTorchvisionFcn } from './torchvision-fcn/config.js';
+import { TorchvisionFCN } from './torchvision-fcn/model.js';
 
 /** Metadata key under which the model's config travels, as JSON. */
 export const CONFIG_KEY = 'config';
 
-/** A one-line description of a config, for messages: 'FCN-8s on resnet18 (width 64), 21 classes'. */
-export function describeConfig(config: FcnConfig): string {
+/**
+ * A one-line description of a config, for messages: 'FCN-8s on resnet18 (width 64), 21 classes', or
+ * 'torchvision FCN on resnet50 [3, 4, 6, 3], 21 classes, with aux head'.
+ */
+export function describeConfig(config: ModelConfig): string {
+  if (isTorchvisionFcnConfig(config)) return describeTorchvisionFcn(config);
   return `FCN-${config.variant} on ${config.trunk.arch} (width ${config.trunk.width}), ${config.numClasses} classes`;
 }
 
 /** Whether two configs describe models with the same state-dict keys and shapes. */
-export function sameArchitecture(a: FcnConfig, b: FcnConfig): boolean {
+export function sameArchitecture(a: ModelConfig, b: ModelConfig): boolean {
+  if (isTorchvisionFcnConfig(a) || isTorchvisionFcnConfig(b)) {
+    return (
+      isTorchvisionFcnConfig(a) &&
+      isTorchvisionFcnConfig(b) &&
+      a.backbone.blocks.every((n, i) => n === b.backbone.blocks[i]) &&
+      a.numClasses === b.numClasses &&
+      a.aux === b.aux
+    );
+  }
   return (
     a.trunk.arch === b.trunk.arch &&
     a.trunk.width === b.trunk.width &&
@@ -25,7 +41,7 @@ const isPositiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v
  * The config stored in a weight file's metadata, checked field by field (the file may come from
  * anywhere: a bad config is refused with a message naming the field).
  */
-export function parseConfig(json: string): FcnConfig {
+export function parseConfig(json: string): ModelConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
@@ -38,6 +54,9 @@ export function parseConfig(json: string): FcnConfig {
     );
   };
   if (typeof raw !== 'object' || raw === null) return bad('the config', 'an object', raw);
+  if ((raw as { kind?: unknown }).kind === 'torchvision-fcn') {
+    return checkTorchvisionFcnConfig(raw, `weight file metadata '${CONFIG_KEY}'`);
+  }
   const {
     trunk,
     variant,
@@ -74,7 +93,8 @@ export function parseConfig(json: string): FcnConfig {
 }
 
 /** Build a model for a config, with throwaway seeded weights that a load then replaces. */
-export function buildFromConfig(config: FcnConfig): FCN {
+export function buildFromConfig(config: ModelConfig): SegmentationModel {
+  if (isTorchvisionFcnConfig(config)) return new TorchvisionFCN(config, { seed: 0 });
   return new FCN({
     trunk: { ...config.trunk },
     variant: config.variant,

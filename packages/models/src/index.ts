@@ -27,7 +27,9 @@ export {
 export {
   DTYPE_BYTES,
   type Dtype,
+  float16Tensors,
   float32Tensor,
+  floatToHalf,
   int64Tensor,
   type RawTensor,
   toFloat32,
@@ -39,6 +41,12 @@ export {
   SafetensorsError,
 } from './safetensors/read.js';
 export { type TensorToWrite, writeSafetensors } from './safetensors/write.js';
+export {
+  inputMultiple,
+  isTorchvisionFcnConfig,
+  type ModelConfig,
+  type SegmentationModel,
+} from './segmentation-model.js';
 export {
   BOTTLENECK_BLOCKS,
   Bottleneck,
@@ -89,6 +97,8 @@ export {
   loadWeights,
   type SaveWeightsOptions,
   saveWeights,
+  type WeightDtype,
+  type WeightTarget,
 } from './weights.js';
 export {
   type DownloadableFile,

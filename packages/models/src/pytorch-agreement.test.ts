@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import type { FCN } from './fcn.js';
 import { float32Tensor, toFloat32 } from './safetensors/dtypes.js';
 import { readSafetensors } from './safetensors/read.js';
 import { writeSafetensors } from './safetensors/write.js';
@@ -26,7 +27,7 @@ describe('agreement with PyTorch (d2l FCN, eval mode)', () => {
   it('logits of a model loaded from a PyTorch state dict match PyTorch on the same input', {
     timeout: 600_000,
   }, () => {
-    const model = fromWeights(readFileSync(join(dir, 'd2l-fcn.safetensors'))).eval();
+    const model = (fromWeights(readFileSync(join(dir, 'd2l-fcn.safetensors'))) as FCN).eval();
     const io = read('io.safetensors');
     const input = tf.transpose(nchw(io, 'input'), [0, 2, 3, 1]);
     const expected = tf.transpose(nchw(io, 'logits'), [0, 2, 3, 1]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fcn } from './fcn.js';
+import { type FCN, fcn } from './fcn.js';
 import { float32Tensor } from './safetensors/dtypes.js';
 import { readSafetensors } from './safetensors/read.js';
 import { writeSafetensors } from './safetensors/write.js';
@@ -64,7 +64,7 @@ describe('weight checksums', () => {
       );
     }
     expect(() => fromWeights(flipDataByte(saveWeights(model)))).toThrow(ChecksumError);
-    const rebuilt = fromWeights(saveWeights(model));
+    const rebuilt = fromWeights(saveWeights(model)) as FCN;
     expect(rebuilt.config.trunk.width).toBe(2);
     rebuilt.dispose();
     model.dispose();

@@ -75,8 +75,8 @@ describe('loadWeights and fromWeights accept .pth files', () => {
   });
 
   it('a d2l PyTorch FCN saved by torch.save rebuilds with fromWeights as its safetensors twin does', () => {
-    const fromPth = fromWeights(fixture('d2l.pth'));
-    const fromSafetensors = fromWeights(writeSafetensors(d2lState(1, 1)));
+    const fromPth = fromWeights(fixture('d2l.pth')) as FCN;
+    const fromSafetensors = fromWeights(writeSafetensors(d2lState(1, 1))) as FCN;
     expect(fromPth.config).toEqual(fromSafetensors.config);
     expect(fromPth.config.trunk).toEqual({ arch: 'resnet18', width: 1 });
     expectSameState(fromPth, fromSafetensors);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fcn } from './fcn.js';
+import { type FCN, fcn } from './fcn.js';
 import { float32Tensor, type RawTensor } from './safetensors/dtypes.js';
 import { readSafetensors } from './safetensors/read.js';
 import { writeSafetensors } from './safetensors/write.js';
@@ -55,7 +55,7 @@ describe('non-finite weights', () => {
     expect(() => loadWeights(model, poisoned(saveWeights(model), 'final_conv.bias', Infinity))).toThrow(
       /'final_conv\.bias' \(1 of 3 values\)/,
     );
-    const loaded = fromWeights(bad, { allowNonFinite: true });
+    const loaded = fromWeights(bad, { allowNonFinite: true }) as FCN;
     expect(Number.isNaN(loaded.trunk.bn1.runningVar.dataSync()[0])).toBe(true);
     loaded.dispose();
     model.dispose();

@@ -3,15 +3,21 @@
  * model far larger than its tensors (width 1024 in a 160 KB file) is refused before any allocation,
  * instead of building hundreds of megabytes of weights that the load then rejects.
  */
-import type { FcnConfig } from './fcn.js';
 import { RESNET_BLOCKS } from './resnet.js';
 import { FLOAT_DTYPES } from './safetensors/dtypes.js';
 import type { Safetensors } from './safetensors/read.js';
+import { isTorchvisionFcnConfig, type ModelConfig } from './segmentation-model.js';
+import { torchvisionFcnShapes } from './torchvision-fcn/config.js';
 
 const FINAL_STRIDE = { '32s': 32, '16s': 16, '8s': 8 } as const;
 
-/** Values in the state dict (parameters and BatchNorm buffers) of the FCN a config describes. */
-export function stateElementCount(config: FcnConfig): number {
+/** Values in the state dict (parameters and BatchNorm buffers) of the model a config describes. */
+export function stateElementCount(config: ModelConfig): number {
+  if (isTorchvisionFcnConfig(config)) {
+    let count = 0;
+    for (const shape of torchvisionFcnShapes(config).values()) count += shape.reduce((a, d) => a * d, 1);
+    return count;
+  }
   const { width } = config.trunk;
   const blocks = RESNET_BLOCKS[config.trunk.arch];
   const bn = (c: number) => 4 * c; // weight, bias, running mean, running variance
@@ -48,7 +54,7 @@ export function fileFloatCount(file: Safetensors): number {
  * Throws unless the file holds at least as many float values as the model of `config` has: checked
  * before the model is built, so an absurd config costs nothing. `what` describes the config in errors.
  */
-export function assertFileCanHold(file: Safetensors, config: FcnConfig, what: string): void {
+export function assertFileCanHold(file: Safetensors, config: ModelConfig, what: string): void {
   const needed = stateElementCount(config);
   const held = fileFloatCount(file);
   if (held < needed) {

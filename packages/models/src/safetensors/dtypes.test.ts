@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { halfToFloat, type RawTensor, toFloat32 } from './dtypes.js';
+import { float16Tensors, floatToHalf, halfToFloat, type RawTensor, toFloat32 } from './dtypes.js';
 
 const raw = (dtype: RawTensor['dtype'], array: ArrayBufferView, shape: number[]): RawTensor => ({
   dtype,
@@ -36,5 +36,48 @@ describe('toFloat32', () => {
 
   it('refuses the 8-bit float formats it cannot convert', () => {
     expect(() => toFloat32(raw('F8_E4M3', new Uint8Array(2), [2]))).toThrow(/cannot convert dtype F8_E4M3/);
+  });
+});
+
+describe('floatToHalf', () => {
+  it('gives back every half-precision value exactly (normal, subnormal, zero, infinity)', () => {
+    for (let bits = 0; bits < 0x10000; bits++) {
+      const nan = (bits & 0x7c00) === 0x7c00 && (bits & 0x3ff) !== 0;
+      if (nan) expect(Number.isNaN(halfToFloat(floatToHalf(halfToFloat(bits))))).toBe(true);
+      else expect(floatToHalf(halfToFloat(bits))).toBe(bits);
+    }
+  });
+
+  it("rounds as numpy's float32 to float16 cast does (to nearest, ties to even; overflow to infinity)", () => {
+    // numpy: np.array(v, np.float32).astype(np.float16).view(np.uint16)
+    const cases: [number, number][] = [
+      [1 + 2 ** -11, 0x3c00],
+      [1 + 3 * 2 ** -11, 0x3c02],
+      [65519, 0x7bff],
+      [65520, 0x7c00],
+      [2 ** -25, 0x0],
+      [3 * 2 ** -26, 0x1],
+      [-0, 0x8000],
+      [1e-8, 0x0],
+      [0.1, 0x2e66],
+      [-1234.567, 0xe4d3],
+      [2 ** -14 - 2 ** -25, 0x400],
+    ];
+    for (const [value, bits] of cases) expect(floatToHalf(value), `${value}`).toBe(bits);
+  });
+
+  it('float16Tensors halves float32 tensors and leaves others alone', () => {
+    const f = new Float32Array([1, -2.5, 0.1]);
+    const ints = new BigInt64Array([7n]);
+    const out = float16Tensors(
+      new Map([
+        ['w', raw('F32', f, [3])],
+        ['n', raw('I64', ints, [])],
+      ]),
+    );
+    expect(out.get('w')!.dtype).toBe('F16');
+    expect(out.get('w')!.data.byteLength).toBe(6);
+    expect(Array.from(toFloat32(out.get('w')!))).toEqual([1, -2.5, halfToFloat(0x2e66)]);
+    expect(out.get('n')!.dtype).toBe('I64');
   });
 });

@@ -98,6 +98,56 @@ export function halfToFloat(bits: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * A number to the 16 bits of the nearest IEEE 754 half (round to nearest, ties to even; overflow to
+ * infinity, NaN kept NaN, subnormals and signed zeros as such).
+ */
+export function floatToHalf(value: number): number {
+  f32[0] = value;
+  const bits = u32[0]!;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    // Subnormal: the implicit 1 joins the mantissa, shifted right with rounding to nearest even.
+    const m = mantissa | 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    const rest = m & ((1 << shift) - 1);
+    let out = m >>> shift;
+    if (rest > half || (rest === half && out & 1)) out++;
+    return sign | out;
+  }
+  let out = (e << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  // Rounding may carry into the exponent (and up to infinity): adding 1 to the packed bits does it right.
+  if (rest > 0x1000 || (rest === 0x1000 && out & 1)) out++;
+  return sign | out;
+}
+
+/** The same tensors with every float32 one rounded to float16 (halving the file); others as they are. */
+export function float16Tensors(tensors: Map<string, RawTensor>): Map<string, RawTensor> {
+  assertLittleEndian();
+  const out = new Map<string, RawTensor>();
+  for (const [key, t] of tensors) {
+    if (t.dtype !== 'F32') {
+      out.set(key, t);
+      continue;
+    }
+    const values = toFloat32(t);
+    const half = Uint16Array.from(values, floatToHalf);
+    out.set(key, { dtype: 'F16', shape: [...t.shape], data: new Uint8Array(half.buffer) });
+  }
+  return out;
+}
+
 /** A float32 tensor in safetensors form (the bytes are a copy). */
 export function float32Tensor(values: Float32Array, shape: readonly number[]): RawTensor {
   assertLittleEndian();
