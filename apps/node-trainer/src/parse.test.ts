@@ -6,12 +6,14 @@ describe('option parsers', () => {
     expect(parseNonNegativeInt('0')).toBe(0);
     expect(parseNonNegativeInt(String(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
     expect(() => parseNonNegativeInt('1e20')).toThrow(
-      /expected an integer ≥ 0 \(at most 9007199254740991\), got '1e20'/,
+      "expected an integer ≥ 0 of at most 2^53 - 1 (9007199254740991), got '1e20'",
     );
-    expect(() => parseNonNegativeInt('9007199254740992')).toThrow(/at most 9007199254740991/);
+    expect(() => parseNonNegativeInt('9007199254740992')).toThrow(/at most 2\^53 - 1/);
+    expect(() => parseNonNegativeInt('-1')).toThrow("expected an integer ≥ 0, got '-1'");
     expect(() => parseNonNegativeInt('')).toThrow();
-    expect(() => parsePositiveInt('0')).toThrow(/expected a positive integer/);
-    expect(() => parsePositiveInt('1e300')).toThrow(/expected a positive integer/);
+    expect(() => parsePositiveInt('0')).toThrow("expected a positive integer, got '0'");
+    expect(() => parsePositiveInt('1.5')).toThrow("expected a positive integer, got '1.5'");
+    expect(() => parsePositiveInt('1e300')).toThrow(/expected a positive integer of at most 2\^53 - 1/);
     expect(parsePositiveInt('12')).toBe(12);
   });
 

@@ -12,23 +12,30 @@ export function parseSize(value: string): Size {
   return size;
 }
 
-/** Integers are safe integers (up to 2^53 - 1): `1e20` is refused here, not after an epoch of training. */
-export function parsePositiveInt(value: string): number {
+/**
+ * Integers must be safe integers (up to 2^53 - 1): `--seed 1e20` is refused here, not after an epoch
+ * of training when the checkpoint cannot record it.
+ */
+function parseInt(value: string, min: 0 | 1): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 1)
+  const expected = min === 1 ? 'a positive integer' : 'an integer ≥ 0';
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) {
+    throw new InvalidArgumentError(`expected ${expected}, got '${value}'`);
+  }
+  if (!Number.isSafeInteger(n)) {
     throw new InvalidArgumentError(
-      `expected a positive integer (at most ${Number.MAX_SAFE_INTEGER}), got '${value}'`,
+      `expected ${expected} of at most 2^53 - 1 (${Number.MAX_SAFE_INTEGER}), got '${value}'`,
     );
+  }
   return n;
 }
 
+export function parsePositiveInt(value: string): number {
+  return parseInt(value, 1);
+}
+
 export function parseNonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0)
-    throw new InvalidArgumentError(
-      `expected an integer ≥ 0 (at most ${Number.MAX_SAFE_INTEGER}), got '${value}'`,
-    );
-  return n;
+  return parseInt(value, 0);
 }
 
 /** An integer from `min` to `max`; `why` says where the bound comes from. */

@@ -89,10 +89,12 @@ interface ResumeFlags {
 }
 
 /**
- * Refuses flags that a resume cannot honour (the data order, the batch, the architecture) and a resume
- * with nothing left to do, each in one line naming the flag and the way on.
+ * Refuses flags that a resume cannot honour (the data order, the batch, the architecture) and an
+ * `--epochs` the run has already passed, each in one line naming the flag and the way on. A finished
+ * run resumed as it is (a kill after its last checkpoint) has nothing to train: the note says so, and
+ * the resume only brings its files up to date.
  */
-export function checkResumeFlags(dir: string, point: ResumePoint, flags: ResumeFlags): void {
+export function checkResumeFlags(dir: string, point: ResumePoint, flags: ResumeFlags): string | null {
   const { state } = point;
   const fixed = (flag: string, value: unknown, held: unknown, what: string) => {
     if (value !== undefined && value !== held) {
@@ -106,15 +108,15 @@ export function checkResumeFlags(dir: string, point: ResumePoint, flags: ResumeF
   fixed('--batch-size', flags.batchSize, state.batchSize, 'batches of');
   fixed('--width', flags.width, point.width, 'a trunk of width');
   fixed('--variant', flags.variant, point.variant, 'variant');
-  const epochs = flags.epochs ?? point.run.settings.epochs;
+  const own = point.run.settings.epochs;
+  const epochs = flags.epochs ?? own;
   const { epoch, step } = state.position;
-  if (epoch >= epochs) {
+  if (epoch < epochs) return null;
+  if (epochs !== own || step > 0) {
     const done = step > 0 ? `${epoch} epochs and ${step} steps` : `${epoch} epoch${epoch === 1 ? '' : 's'}`;
-    const more = `${Math.max(epoch, epochs) + 1}`;
     throw new Error(
-      flags.epochs !== undefined
-        ? `--epochs ${flags.epochs}: the run in ${dir} has already trained ${done}; pass --epochs ${more} or more to train further`
-        : `the run in ${dir} has finished its ${epochs} epochs; to train further, pass a larger --epochs (fcn train --resume --out ${dir} --epochs ${more})`,
+      `--epochs ${epochs}: the run in ${dir} has already trained ${done}; pass --epochs ${epoch + 1} or more to train further`,
     );
   }
+  return `the run in ${dir} has finished its ${own} epochs: nothing to train (pass --epochs ${own + 1} or more to train further); its files are brought up to date`;
 }

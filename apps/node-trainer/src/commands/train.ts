@@ -160,7 +160,7 @@ async function runTraining(flags: TrainFlags): Promise<void> {
     overwrite: flags.overwrite ?? false,
   });
   const resumed = flags.resume ? await readResumePoint(outDir) : null;
-  if (resumed) checkResumeFlags(outDir, resumed, flags);
+  const finishedNote = resumed ? checkResumeFlags(outDir, resumed, flags) : null;
   const run = resolveRun(flags, resumed?.run ?? null);
   if (run.data !== null) {
     checkDataFolder(
@@ -169,7 +169,7 @@ async function runTraining(flags: TrainFlags): Promise<void> {
     );
   }
   const backend = await startBackend(flags, (line) => console.log(line));
-  for (const note of [...(resumed?.notes ?? []), ...(startNote ? [startNote] : [])]) log(note);
+  for (const note of [...(resumed?.notes ?? []), startNote, finishedNote]) if (note) log(note);
   const dataRoot = run.data ?? (await defaultSyntheticVoc(log));
   const { settings } = run;
   const [trainSet, valSet] = await readSplits(dataRoot, settings);
