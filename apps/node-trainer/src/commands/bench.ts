@@ -12,7 +12,8 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import { type BackendFlags, infoLog, startBackend, withBackendOptions } from '../backend.js';
-import { oneOf, parseNonNegativeInt, parsePositiveInt, parseSize } from '../parse.js';
+import { oneOf, parseIntInRange, parseNonNegativeInt, parsePositiveInt, parseSize } from '../parse.js';
+import { MAX_WIDTH } from '../presets.js';
 
 interface BenchFlags extends BackendFlags {
   batchSize: number;
@@ -34,7 +35,12 @@ export function benchCommand(): Command {
   )
     .option('--batch-size <n>', 'images per step', parsePositiveInt, 4)
     .option('--crop <HxW>', 'input size, sides multiples of 32', parseSize, [320, 480] as Size)
-    .option('--width <n>', "trunk width (64 is ResNet-18's own)", parsePositiveInt, 64)
+    .option(
+      '--width <n>',
+      `trunk width, at most ${MAX_WIDTH} (64 is ResNet-18's own)`,
+      parseIntInRange(1, MAX_WIDTH, "64 is ResNet-18's own width; memory grows with its square"),
+      64,
+    )
     .option('--variant <v>', `FCN variant: ${FCN_VARIANTS.join(' | ')}`, oneOf(FCN_VARIANTS), '32s')
     .option(
       '--micro-batch <n>',

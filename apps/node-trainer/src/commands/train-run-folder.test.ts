@@ -129,14 +129,29 @@ describe('fcn train: nothing lost', () => {
     expect(resumed.out).toMatch(/^epoch 3, /m);
   });
 
-  it('says when a resumed run has nothing left to do', async () => {
+  it("says when a resumed run has nothing left to do, and only brings a finished run's files up to date", async () => {
     const out = await copyOfBase('done');
     expect(errorMessage(await runCli(resume(out, '--epochs', '1')))).toMatch(
       /--epochs 1: the run in .* has already trained 2 epochs; pass --epochs 3 or more to train further/,
     );
-    expect(errorMessage(await runCli(resume(out)))).toMatch(
-      /the run in .* has finished its 2 epochs; to train further, pass a larger --epochs \(fcn train --resume --out .* --epochs 3\)/,
+    // A kill after the last checkpoint, while samples.png was drawn: resuming finishes the files.
+    await rm(join(out, 'samples.png'));
+    await rm(join(out, 'run.json'));
+    const finished = await runCli(resume(out));
+    expect(finished.error).toBeUndefined();
+    expect(finished.out).toMatch(
+      /the run in .* has finished its 2 epochs: nothing to train \(pass --epochs 3 or more to train further\)/,
     );
+    expect(finished.out).not.toMatch(/^epoch /m);
+    expect(existsSync(join(out, 'samples.png'))).toBe(true);
+    expect(await readFile(join(out, 'run.json'), 'utf8')).toBe(
+      await readFile(join(base, 'run.json'), 'utf8'),
+    );
+    expect(
+      (await readFile(join(out, 'model.safetensors'))).equals(
+        await readFile(join(base, 'model.safetensors')),
+      ),
+    ).toBe(true);
   });
 
   it('resumes with the settings saved in the checkpoint when run.json is missing, null or mistyped, and says so', async () => {
@@ -272,7 +287,7 @@ describe('fcn train: one training per folder, and restarts after a kill', () => 
       /ImageSets\/Segmentation\/train\.txt lists no images; add image ids to it \(one a line\)/,
     );
     expect(errorMessage(await runCli(tiny(join(dir, 'seed'), '--seed', '1e20')))).toMatch(
-      /option '--seed <s>' argument '1e20' is invalid\. expected an integer ≥ 0 \(at most 9007199254740991\)/,
+      /option '--seed <s>' argument '1e20' is invalid\. expected an integer ≥ 0 of at most 2\^53 - 1/,
     );
     expect(errorMessage(await runCli(tiny(join(dir, 'batch'), '--batch-size', '9')))).toMatch(
       /has 8 training examples, fewer than a batch of 9; pass a smaller --batch-size/,

@@ -234,6 +234,9 @@ async function runTraining(flags: TrainFlags): Promise<void> {
       },
     });
     progress.stop();
+    // No new checkpoint (a finished run, or a stop at once): repair a missing or stale run.json from
+    // the record the checkpoint holds.
+    if (resumed && !recorded && resumed.notes.length > 0) await writeRunSettings(outDir, resumed.run);
     const paths = runPaths(outDir);
     const seconds = (performance.now() - start) / 1000;
     if (result.status === 'aborted') {
