@@ -16,7 +16,7 @@ export function parseSize(value: string): Size {
  * Integers must be safe integers (up to 2^53 - 1): `--seed 1e20` is refused here, not after an epoch
  * of training when the checkpoint cannot record it.
  */
-function parseInt(value: string, min: 0 | 1): number {
+function parseInteger(value: string, min: 0 | 1): number {
   const n = Number(value);
   const expected = min === 1 ? 'a positive integer' : 'an integer ≥ 0';
   if (value.trim() === '' || !Number.isInteger(n) || n < min) {
@@ -31,11 +31,11 @@ function parseInt(value: string, min: 0 | 1): number {
 }
 
 export function parsePositiveInt(value: string): number {
-  return parseInt(value, 1);
+  return parseInteger(value, 1);
 }
 
 export function parseNonNegativeInt(value: string): number {
-  return parseInt(value, 0);
+  return parseInteger(value, 0);
 }
 
 /** An integer from `min` to `max`; `why` says where the bound comes from. */
