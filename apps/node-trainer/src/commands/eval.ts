@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { IGNORE_LABEL, readVocSplit, type Size, type VocSplit, type VoidMode } from '@fcn/data';
 import { ConfusionMatrix, evaluate, type SegmentationMetrics, segmentationMetrics } from '@fcn/train';
 import { Command } from 'commander';
