@@ -113,7 +113,8 @@ export function describeArchitecture(
       : `FCN on a Bottleneck ResNet with ${blocks?.join('-') ?? '?'} blocks`;
     const parts = [
       name,
-      `torchvision layout${layout ? ` (${layout})` : ''}`,
+      // fcn.ts saves a torchvision FCN in its own layout too (config in the metadata).
+      layout === 'fcn.ts' ? 'fcn.ts layout' : `torchvision layout${layout ? ` (${layout})` : ''}`,
       'output stride 8',
       ...(config.aux ? ['auxiliary head'] : []),
       parameters,

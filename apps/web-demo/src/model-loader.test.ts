@@ -34,7 +34,7 @@ describe('model loading', () => {
     source.dispose();
   });
 
-  it('loads a torchvision FCN state dict (PyTorch layouts) and describes it by its blocks', async () => {
+  it('loads a torchvision FCN (its state dict, or saved by fcn.ts) and describes it by its blocks', async () => {
     const source = torchvisionFcn({ blocks: [1, 1, 1, 1], numClasses: 3, seed: 2 });
     const tensors = new Map<string, RawTensor>();
     for (const [key, tensor] of source.stateDict()) {
@@ -54,6 +54,11 @@ describe('model loading', () => {
     expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
     tf.dispose([x, a, b]);
     loaded.model.dispose();
+    const native = modelFromBytes(saveWeights(source), { kind: 'file', name: 'tv-native.safetensors' });
+    expect(native.card.architecture).toMatch(
+      /^FCN on a Bottleneck ResNet with 1-1-1-1 blocks, fcn\.ts layout, /,
+    );
+    native.model.dispose();
     source.dispose();
   }, 60_000);
 

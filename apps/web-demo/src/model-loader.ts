@@ -1,26 +1,14 @@
 /**
- * Models from weight bytes, in the worker: a torchvision FCN state dict (`.pth` straight from
- * torchvision, or safetensors) rebuilt by `torchvisionFcnFromState`, and whatever `fromWeights`
- * rebuilds (our checkpoint, a d2l PyTorch FCN state dict), each with its card; or, with no weights at
- * all, an untrained FCN that says so.
+ * Models from weight bytes, in the worker: whatever `fromWeights` rebuilds (a torchvision FCN state
+ * dict, `.pth` straight from torchvision or safetensors; our checkpoint; a d2l PyTorch FCN state
+ * dict), each with its card; or, with no weights at all, an untrained FCN that says so.
  */
-import {
-  detectFormat,
-  fcn,
-  fromWeights,
-  looksLikeTorchvisionFcn,
-  readWeightFile,
-  type Safetensors,
-  type TorchvisionFCN,
-  torchvisionFcnFromState,
-  type WeightFormat,
-} from '@fcn/models';
+import { detectFormat, fcn, fromWeights, readSafetensors, type SegmentationModel } from '@fcn/models';
 import { type ModelCard, type ModelConfigLike, modelCard, PTH, type PublishedInfo } from './model-card.js';
 import type { WeightsOrigin } from './worker-protocol.js';
 import { matchZoo } from './zoo-match.js';
 
-/** The models the page runs: a d2l/native FCN, or a torchvision FCN. */
-export type SegmentationModel = ReturnType<typeof fromWeights> | TorchvisionFCN;
+export type { SegmentationModel };
 
 export interface LoadedModel {
   model: SegmentationModel;
@@ -35,28 +23,23 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 /** A PyTorch `.pth` file (a zip archive since PyTorch 1.6). */
 export const isZip = (bytes: Uint8Array) => ZIP_MAGIC.every((b, i) => bytes[i] === b);
 
-/** The layout of fcn.ts's and d2l's files, for the card; undefined when the keys say nothing clear. */
-function d2lLayout(file: Safetensors, bytes: Uint8Array): string | undefined {
-  let format: WeightFormat | undefined;
+const LAYOUTS = { native: 'fcn.ts', d2l: 'd2l PyTorch', 'torchvision-fcn': 'safetensors' } as const;
+
+/**
+ * How the file stores its model, for the card (undefined when its bytes say nothing clear; then
+ * `fromWeights` says what is wrong). A torchvision trunk alone is refused here, with the reason.
+ */
+function storedLayout(bytes: Uint8Array): string | undefined {
+  if (isZip(bytes)) return PTH;
+  let format: keyof typeof LAYOUTS | 'torchvision';
   try {
-    format = detectFormat(file);
+    format = detectFormat(readSafetensors(bytes));
   } catch {
-    return undefined; // fromWeights says what is wrong
+    return undefined;
   }
   if (format === 'torchvision')
     throw new Error('it holds only a ResNet trunk (torchvision layout), not an FCN');
-  if (isZip(bytes)) return PTH;
-  return format === 'native' ? 'fcn.ts' : 'd2l PyTorch';
-}
-
-/** The model in the bytes, and how the card names its layout. */
-function buildModel(bytes: Uint8Array): { model: SegmentationModel; layout: string | undefined } {
-  const file = readWeightFile(bytes);
-  if (looksLikeTorchvisionFcn(new Set(file.tensors.keys()))) {
-    return { model: torchvisionFcnFromState(file.tensors), layout: isZip(bytes) ? PTH : 'safetensors' };
-  }
-  const layout = d2lLayout(file, bytes);
-  return { model: fromWeights(bytes), layout };
+  return LAYOUTS[format];
 }
 
 /** How the card names where the weights came from. */
@@ -92,13 +75,14 @@ export function modelFromBytes(
   origin: WeightsOrigin,
   extras: CardExtras = {},
 ): LoadedModel {
-  let built: { model: SegmentationModel; layout: string | undefined };
+  let layout: string | undefined;
+  let model: SegmentationModel;
   try {
-    built = buildModel(bytes);
+    layout = storedLayout(bytes);
+    model = fromWeights(bytes);
   } catch (error) {
     throw new Error(`${origin.name} is not a model this page can run: ${(error as Error).message}`);
   }
-  const { model, layout } = built;
   const card = modelCard({
     config: model.config as ModelConfigLike,
     numParameters: model.numParameters(),
