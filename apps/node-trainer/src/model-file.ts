@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import {
   describeNonFinite,
   detectFormat,
-  type FCN,
   findNonFinite,
   fromWeights,
-  readSafetensors,
+  readWeightFile,
+  type SegmentationModel,
 } from '@fcn/models';
 import { describeFsError } from './fs-errors.js';
 
@@ -32,15 +32,19 @@ export interface LoadModelOptions {
 }
 
 /**
- * A whole FCN from a weight file: our checkpoint (`model.safetensors`, `checkpoint.safetensors`) or a
- * d2l PyTorch FCN state dict in safetensors. The file's checksum is verified and NaN or infinite
+ * A whole model from a weight file, safetensors or PyTorch .pth: our checkpoint (`model.safetensors`,
+ * `checkpoint.safetensors`), a d2l PyTorch FCN state dict, or a torchvision FCN state dict
+ * (`fcn_resnet50_coco-1167a1af.pth` as torchvision publishes it). The file's checksum is verified and NaN or infinite
  * weights are refused (unless `allowNonFinite`) before a model is built.
  */
 
-export async function loadModelFile(path: string, options: LoadModelOptions = {}): Promise<FCN> {
+export async function loadModelFile(
+  path: string,
+  options: LoadModelOptions = {},
+): Promise<SegmentationModel> {
   const bytes = await readUserFile(path, 'weights file');
   try {
-    const file = readSafetensors(bytes);
+    const file = readWeightFile(bytes);
     if (options.allowNonFinite) {
       const bad = findNonFinite(file.tensors);
       if (bad.length > 0) {

@@ -63,6 +63,8 @@ export class FCN extends Module {
   readonly upscoreLayer3: ConvTranspose2d | null = null;
   readonly transposeConv: ConvTranspose2d;
   readonly config: FcnConfig;
+  /** The prefix of the trunk's keys in this model's state dict. */
+  readonly trunkPrefix = 'trunk.';
 
   constructor(options: FcnOptions = {}) {
     super();

@@ -1,3 +1,4 @@
+export { countForwardActivations } from './activation-count.js';
 export { BasicBlock } from './basic-block.js';
 export { describeConfig, parseConfig } from './checkpoint.js';
 export {

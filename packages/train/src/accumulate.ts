@@ -26,6 +26,21 @@ export interface AccumulateOptions {
   sizes?: readonly number[];
   ignoreLabel?: number;
   numClasses: number;
+  /**
+   * Weight of the auxiliary head's loss for a model with one (`forwardWithAux`, torchvision's FCN with
+   * `aux_classifier`): loss = CE(out) + w · CE(aux), as torchvision's reference training does with 0.5.
+   * Default 0: the auxiliary head is not run.
+   */
+  auxLossWeight?: number;
+}
+
+/** A model with an auxiliary head (torchvision's FCN): its main and auxiliary logits. */
+export interface AuxOutputs {
+  forwardWithAux(x: tf.Tensor): { out: tf.Tensor4D; aux: tf.Tensor4D };
+}
+
+function hasAuxHead(model: Module): model is Module & AuxOutputs {
+  return typeof (model as Partial<AuxOutputs>).forwardWithAux === 'function';
 }
 
 /**
@@ -46,6 +61,10 @@ export async function batchGradients(
   }
   const labelValues = (await labels.data()) as Int32Array;
   const labelled = countLabelled(labelValues, options.numClasses, options.ignoreLabel);
+  const auxWeight = options.auxLossWeight ?? 0;
+  if (auxWeight > 0 && !hasAuxHead(model)) {
+    throw new Error(`auxLossWeight ${auxWeight} needs a model with an auxiliary head (forwardWithAux)`);
+  }
   const variables = params.map(([, v]) => v);
   const byVariable = new Map(params.map(([name, v]) => [v.name, name]));
   const grads = new Map<string, tf.Tensor>();
@@ -59,9 +78,18 @@ export async function batchGradients(
       const y = whole ? labels : tf.slice(labels, [start, 0, 0], [size, -1, -1]);
       let predicted: tf.Tensor | undefined;
       const { value, grads: micro } = tf.variableGrads(() => {
+        const lossOptions = { ignoreLabel: options.ignoreLabel, denominator: labelled };
+        if (auxWeight > 0 && hasAuxHead(model)) {
+          const { out, aux } = model.forwardWithAux(x);
+          predicted = tf.keep(tf.argMax(out, -1));
+          return tf.add(
+            softmaxCrossEntropy(out, y, lossOptions),
+            tf.mul(auxWeight, softmaxCrossEntropy(aux, y, lossOptions)),
+          ) as tf.Scalar;
+        }
         const logits = model.forward(x) as tf.Tensor4D;
         predicted = tf.keep(tf.argMax(logits, -1));
-        return softmaxCrossEntropy(logits, y, { ignoreLabel: options.ignoreLabel, denominator: labelled });
+        return softmaxCrossEntropy(logits, y, lossOptions);
       }, variables);
       if (!whole) tf.dispose([x, y]);
       try {

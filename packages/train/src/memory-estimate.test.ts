@@ -1,4 +1,4 @@
-import { fcn } from '@fcn/models';
+import { fcn, torchvisionFcn } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { batchGradients } from './accumulate.js';
@@ -30,6 +30,29 @@ describe('estimateTrainingMemory', () => {
       model.dispose();
     },
   );
+
+  it('holds for a torchvision FCN trained with its aux head too (whose parameters then get gradients)', async () => {
+    const model = torchvisionFcn({ blocks: [1, 1, 1, 1], numClasses: 3, aux: true, seed: 1 });
+    const params = fcnParamGroups(model, { trunkPrefix: model.trunkPrefix }).flatMap((g) => g.params);
+    const crop = [16, 24] as const;
+    const x = tf.randomUniform([1, ...crop, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const y = tf.randomUniform([1, ...crop], 0, 3, 'int32', 2) as tf.Tensor3D;
+    const before = tf.memory().numBytes;
+    let auxGradient = false;
+    const profile = await tf.profile(async () => {
+      const out = await batchGradients(model, params, x, y, { numClasses: 3, auxLossWeight: 0.5 });
+      auxGradient = out.grads.has('aux_classifier.4.weight');
+      for (const g of out.grads.values()) g.dispose();
+    });
+    expect(auxGradient).toBe(true);
+    const measured = profile.peakBytes - before;
+    const estimated =
+      estimateTrainingMemory(model.config, crop).bytes + parameterMemory(model.numParameters());
+    expect(estimated).toBeGreaterThan(measured);
+    expect(estimated).toBeLessThan(3 * measured);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
 
   it('grows with the crop and the class count', () => {
     const small = fcn({ trunk: { arch: 'resnet18', width: 8 }, numClasses: 3, seed: 1 });

@@ -55,4 +55,22 @@ describe('planTiles', () => {
     }
     expect(() => planTiles(10, 10, { window: [16, 480] })).toThrow(/at least 32/);
   });
+
+  it('with windowMultiple 1 (a model that takes any size) the window is the image itself when it fits', () => {
+    expect(planTiles(67, 91, { window: [1024, 1024], windowMultiple: 1 })).toEqual({
+      paddedHeight: 67,
+      paddedWidth: 91,
+      windowHeight: 67,
+      windowWidth: 91,
+      tops: [0],
+      lefts: [0],
+    });
+    const plan = planTiles(67, 91, { window: [40, 50], windowMultiple: 1, minOverlap: 8 });
+    expect([plan.windowHeight, plan.windowWidth]).toEqual([40, 50]);
+    expect(plan.tops.at(-1)! + 40).toBe(67);
+    expect(plan.lefts.at(-1)! + 50).toBe(91);
+    expect(() => planTiles(10, 10, { windowMultiple: 0 })).toThrow(
+      /windowMultiple must be a positive integer/,
+    );
+  });
 });

@@ -6,7 +6,7 @@
  * with a clear error when the loss turns NaN or infinite. It prints nothing unless given a `logger`.
  */
 import type { BatchesOptions } from '@fcn/data';
-import type { FCN } from '@fcn/models';
+import { type SegmentationModel, TorchvisionFCN } from '@fcn/models';
 import type * as tf from '@tensorflow/tfjs-core';
 import { batchGradients, disposeGradients } from './accumulate.js';
 import { ConfusionMatrix } from './confusion.js';
@@ -71,7 +71,8 @@ export interface TrainCallbacks {
 }
 
 export interface TrainOptions {
-  model: FCN;
+  /** The chapter's FCN or torchvision's (whose aux head, when it has one, trains with weight 0.5). */
+  model: SegmentationModel;
   train: TrainData;
   /** Evaluated after every epoch (the chapter's test accuracy, plus mean IU etc.). */
   val?: TrainData;
@@ -179,7 +180,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     freezeTrunk: options.freezeTrunk ?? false,
     lrSchedule: options.lrSchedule ?? 'constant',
   };
-  const groups = fcnParamGroups(model, { trunkLr: options.trunkLr, freezeTrunk: hyper.freezeTrunk });
+  const groups = fcnParamGroups(model, {
+    trunkLr: options.trunkLr,
+    freezeTrunk: hyper.freezeTrunk,
+    trunkPrefix: model.trunkPrefix,
+  });
+  // torchvision trains its FCN with the aux head's loss at weight 0.5 (references/segmentation).
+  const auxLossWeight = model instanceof TorchvisionFCN && model.auxClassifier ? 0.5 : 0;
   const params = groups.flatMap((g) => g.params);
   const optimizer = new Sgd(groups, {
     lr: hyper.lr,
@@ -308,6 +315,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           const out = await batchGradients(model, params, batch.images, batch.labels, {
             sizes: chooseSizes(plan, n),
             numClasses,
+            auxLossWeight,
             ...(ignoreLabel !== undefined ? { ignoreLabel } : {}),
           });
           loss = out.loss;

@@ -9,11 +9,11 @@ import type { Module } from '@fcn/layers';
 import {
   CHECKSUM_KEY,
   checkWeightFile,
-  type FCN,
   float32Tensor,
   loadWeights,
   type RawTensor,
   readSafetensors,
+  type SegmentationModel,
   saveWeights,
   toFloat32,
   withChecksum,
@@ -68,7 +68,7 @@ export interface DecodedCheckpoint {
   momentum: Map<string, RawTensor>;
 }
 
-export function encodeCheckpoint(model: FCN, optimizer: Sgd, state: TrainState): Uint8Array {
+export function encodeCheckpoint(model: SegmentationModel, optimizer: Sgd, state: TrainState): Uint8Array {
   const weights = readSafetensors(saveWeights(model));
   const tensors = new Map<string, RawTensor>(weights.tensors);
   for (const [name, buffer] of optimizer.state()) {
@@ -101,7 +101,11 @@ export function decodeCheckpoint(bytes: Uint8Array | ArrayBuffer): DecodedCheckp
 }
 
 /** Load a decoded checkpoint's weights into `model` and its momentum into `optimizer`. */
-export function restoreCheckpoint(checkpoint: DecodedCheckpoint, model: FCN, optimizer: Sgd): void {
+export function restoreCheckpoint(
+  checkpoint: DecodedCheckpoint,
+  model: SegmentationModel,
+  optimizer: Sgd,
+): void {
   const momentum = new Map<string, tf.Tensor>();
   try {
     for (const [name, raw] of checkpoint.momentum)

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticVoc } from '@fcn/data';
-import { fcn, fromWeights, saveWeights } from '@fcn/models';
+import { type FCN, fcn, fromWeights, saveWeights } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorMessage, runCli } from '../testing/run-cli.js';
@@ -69,7 +69,7 @@ describe('fcn train', () => {
     const png = await readFile(join(out, 'samples.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     // The model file rebuilds the model: 21 VOC classes, the asked-for width, VOC's class names.
-    const model = fromWeights(await readFile(join(out, 'model.safetensors')));
+    const model = fromWeights(await readFile(join(out, 'model.safetensors'))) as FCN;
     expect(model.config.trunk.width).toBe(4);
     expect(model.config.classNames?.[15]).toBe('person');
     model.dispose();

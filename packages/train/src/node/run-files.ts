@@ -8,7 +8,7 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FCN } from '@fcn/models';
+import type { SegmentationModel } from '@fcn/models';
 import type { EpochRecord } from '../epoch-line.js';
 import type { Sgd } from '../sgd.js';
 import {
@@ -38,7 +38,7 @@ export function runPaths(dir: string): RunPaths {
 /** Write the checkpoint, then the model file, each atomically. */
 export async function saveCheckpoint(
   paths: RunPaths,
-  model: FCN,
+  model: SegmentationModel,
   optimizer: Sgd,
   state: TrainState,
 ): Promise<void> {
