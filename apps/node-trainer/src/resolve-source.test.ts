@@ -94,12 +94,16 @@ describe('resolveSource', () => {
     expect(await readFile(join(root, 'ImageSets', 'Segmentation', 'train.txt'), 'utf8')).toBe('a\n');
   });
 
-  it('refuses a name of the wrong kind and a path that does not exist, naming what it takes', async () => {
+  it('refuses a name of the wrong kind and an unknown name, naming what it takes; a path stays a path', async () => {
     await expect(resolveSource('fcn_resnet50', options('--pretrained', ['trunk']))).rejects.toThrow(
       '--pretrained fcn_resnet50: fcn_resnet50 is not of a kind --pretrained takes; give a path or one of resnet18',
     );
-    await expect(resolveSource('nowhere/x.pth', options('--model', ['segmentation']))).rejects.toThrow(
-      /^--model nowhere\/x\.pth: no such file or folder as .*nowhere\/x\.pth; give a path or one of fcn_resnet50$/,
+    await expect(resolveSource('fcn_resnet5', options('--model', ['segmentation']))).rejects.toThrow(
+      /^--model fcn_resnet5: no such file or folder as .*fcn_resnet5; give a path or one of fcn_resnet50$/,
+    );
+    // A path (a folder or an extension in it) stays a path, for the command to say it does not exist.
+    expect(await resolveSource('nowhere/x.pth', options('--model', ['segmentation']))).toMatch(
+      /nowhere\/x\.pth$/,
     );
     expect(server.requests).toHaveLength(0);
   });

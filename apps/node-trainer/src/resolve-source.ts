@@ -32,6 +32,9 @@ export interface ResolveSourceOptions {
 export async function resolveSource(value: string, options: ResolveSourceOptions): Promise<string> {
   const path = userPath(value);
   if (existsSync(path)) return path;
+  // A value that looks like a path (a folder or an extension in it) stays a path: the command's own
+  // check then says that it does not exist, as it does for any other missing file or folder.
+  if (/[/\\.]/.test(value)) return path;
   const catalogue = options.catalogue ?? CATALOGUE;
   const candidates = [
     ...catalogue.models

@@ -14,6 +14,8 @@ export interface RunSettings {
   /** The VOC folder, or null for the default job's cached synthetic VOC. */
   data: string | null;
   pretrained: string | null;
+  /** A whole model to fine-tune (e.g. torchvision's FCN-ResNet50 .pth), or null; absent in older records. */
+  weights?: string | null;
   settings: TrainSettings;
 }
 
@@ -66,10 +68,11 @@ export function parseRunSettings(value: unknown): RunSettings {
     );
   };
   if (!isObject(value)) return bad('the record', 'an object { data, pretrained, settings }', value);
-  const { data, pretrained, settings: s } = value;
+  const { data, pretrained, weights = null, settings: s } = value;
   if (data !== null && typeof data !== 'string') bad('data', 'a folder path or null', data);
   if (pretrained !== null && typeof pretrained !== 'string')
     bad('pretrained', 'a file path or null', pretrained);
+  if (weights !== null && typeof weights !== 'string') bad('weights', 'a file path or null', weights);
   if (!isObject(s)) return bad('settings', 'an object', s);
   if (!isInt(s.epochs, 1)) bad('settings.epochs', 'a positive integer', s.epochs);
   if (!isInt(s.batchSize, 1)) bad('settings.batchSize', 'a positive integer', s.batchSize);
@@ -90,6 +93,7 @@ export function parseRunSettings(value: unknown): RunSettings {
   return {
     data: data as string | null,
     pretrained: pretrained as string | null,
+    weights: weights as string | null,
     settings: {
       epochs: settings.epochs,
       batchSize: settings.batchSize,

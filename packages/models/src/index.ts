@@ -13,6 +13,7 @@ export {
 } from './fcn.js';
 export { d2lKey } from './formats/d2l.js';
 export { detectFormat, type WeightFormat } from './formats/detect.js';
+export { type TrunkFileSpec, trunkSpecFromState } from './formats/trunk-spec.js';
 export { PthError } from './pytorch/errors.js';
 export { readPth } from './pytorch/read.js';
 export {

@@ -4,18 +4,18 @@ import { Command } from 'commander';
 import { type BackendFlags, infoLog, startBackend, withBackendOptions } from '../backend.js';
 import { classNames } from '../class-names.js';
 import { loadModelFile } from '../model-file.js';
+import { defaultWindow, givenWeightsPath, type ModelFlags, modelPath } from '../model-source.js';
 import { oneOf, parseSize } from '../parse.js';
 import { predictLabels } from '../predict-labels.js';
 import { countProgress } from '../progress.js';
+import { resolveSource } from '../resolve-source.js';
 import { checkCropMultiple, checkDataFolder, emptySplitMessage } from '../split-checks.js';
-import { userPath } from '../user-path.js';
 
-interface EvalFlags extends BackendFlags {
-  weights: string;
+interface EvalFlags extends BackendFlags, ModelFlags {
   data: string;
   split: VocSplit;
   crop?: Size;
-  window: Size;
+  window?: Size;
   void: VoidMode;
   json?: boolean;
   allowNonfinite?: boolean;
@@ -28,17 +28,29 @@ export function evalCommand(): Command {
       "the chapter's pixel accuracy and the FCN paper's metrics of a model on a VOC split",
     ),
   )
-    .requiredOption('--weights <file>', 'model.safetensors from fcn train, or a d2l PyTorch FCN state dict')
-    .requiredOption('--data <dir>', 'a PASCAL VOC2012 folder')
+    .option(
+      '--weights <file>',
+      'model.safetensors from fcn train, a torchvision FCN .pth, or a d2l PyTorch FCN state dict',
+    )
+    .option(
+      '--model <name>',
+      'a zoo model instead of --weights: fcn_resnet50 | fcn_resnet101 (downloaded on first use)',
+    )
+    .requiredOption(
+      '--data <dir>',
+      'a PASCAL VOC2012 folder, or voc2012 (downloaded and unpacked on first use)',
+    )
     .option('--split <name>', 'train | val | trainval', oneOf(['train', 'val', 'trainval'] as const), 'val')
     .option(
       '--crop <HxW>',
       "score centred crops of this size, as the chapter's test accuracy (default: whole images)",
       parseSize,
     )
-    .option('--window <HxW>', 'largest window for whole images, tiled with overlap', parseSize, [
-      320, 480,
-    ] as Size)
+    .option(
+      '--window <HxW>',
+      "largest window for whole images, tiled with overlap (default: 320x480 for the chapter's FCN, 1024x1024 for torchvision's)",
+      parseSize,
+    )
     .option(
       '--void <mode>',
       'void border pixels: ignore (the FCN paper) | background (the chapter)',
@@ -50,9 +62,10 @@ export function evalCommand(): Command {
     .action(async (flags: EvalFlags) => {
       const log = infoLog(flags.json);
       if (flags.crop) checkCropMultiple(flags.crop);
-      const weights = userPath(flags.weights);
-      const root = userPath(flags.data);
+      givenWeightsPath(flags);
+      const root = await resolveSource(flags.data, { flag: '--data', kinds: ['data'] });
       checkDataFolder(root);
+      const weights = await modelPath(flags);
       await startBackend(flags, log);
       const model = await loadModelFile(weights, {
         allowNonFinite: flags.allowNonfinite ?? false,
@@ -76,7 +89,7 @@ export function evalCommand(): Command {
           const progress = countProgress(data.length, 'images', process.stderr);
           for (let i = 0; i < data.length; i++) {
             const { image, label } = await data.sample(i);
-            const predicted = await predictLabels(model, image, flags.window);
+            const predicted = await predictLabels(model, image, flags.window ?? defaultWindow(model));
             confusion.update(label.data, predicted.data);
             progress.tick(i + 1);
           }

@@ -32,7 +32,7 @@ describe('fcn export', () => {
     const out = join(dir, 'fcn_d2l.safetensors');
     const run = await runCli(['export', '--weights', weights, '--out', out]);
     expect(run.error).toBeUndefined();
-    expect(run.out).toMatch(/^wrote .*fcn_d2l\.safetensors \(d2l, \d+\.\d MiB\)$/m);
+    expect(run.out).toMatch(/^wrote .*fcn_d2l\.safetensors \(d2l, f32, \d+\.\d MiB\)$/m);
     const bytes = new Uint8Array(await readFile(out));
     const file = readSafetensors(bytes);
     expect(detectFormat(file)).toBe('d2l');

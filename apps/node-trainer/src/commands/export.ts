@@ -1,4 +1,4 @@
-import { saveWeights } from '@fcn/models';
+import { FCN, saveWeights, type WeightDtype } from '@fcn/models';
 import { Command } from 'commander';
 import { startBackend } from '../backend.js';
 import { writeOutputFile } from '../image-files.js';
@@ -8,27 +8,41 @@ import { oneOf } from '../parse.js';
 import { userPath } from '../user-path.js';
 
 const FORMATS = ['d2l', 'torchvision', 'native'] as const;
+const DTYPES: Record<string, WeightDtype> = { f32: 'float32', f16: 'float16' };
 
 interface ExportFlags {
   weights: string;
-  format: (typeof FORMATS)[number];
+  format?: (typeof FORMATS)[number];
+  dtype: keyof typeof DTYPES;
   out: string;
   force?: boolean;
   allowNonfinite?: boolean;
 }
 
-/** `fcn export`: a model file in another layout, for PyTorch (the chapter's d2l FCN, or a torchvision trunk). */
+/**
+ * `fcn export`: a model file in another layout, for PyTorch (the chapter's d2l FCN, a torchvision trunk,
+ * or a torchvision FCN's state dict), in float32 or float16.
+ */
 export function exportCommand(): Command {
   return new Command('export')
     .description(
-      "write a model in another layout: the chapter's PyTorch FCN state dict, or its trunk for torchvision",
+      "write a model as safetensors in another layout: the chapter's PyTorch FCN state dict, its trunk for torchvision, or a torchvision FCN's state dict",
     )
-    .requiredOption('--weights <file>', 'model.safetensors from fcn train, or a d2l PyTorch FCN state dict')
+    .requiredOption(
+      '--weights <file>',
+      'model.safetensors from fcn train, a torchvision FCN .pth, or a d2l PyTorch FCN state dict',
+    )
     .option(
       '--format <name>',
-      "d2l (the chapter's PyTorch nn.Sequential FCN-32s) | torchvision (the ResNet trunk alone) | native",
+      "d2l (the chapter's PyTorch nn.Sequential FCN-32s; the default for it) | torchvision (the chapter's " +
+        "ResNet trunk alone, or a torchvision FCN's whole state dict; the default for it) | native",
       oneOf(FORMATS),
-      'd2l',
+    )
+    .option(
+      '--dtype <type>',
+      'f32 | f16 (half the file; values rounded to half precision)',
+      oneOf(['f32', 'f16'] as const),
+      'f32',
     )
     .requiredOption('--out <file>', 'safetensors file to write')
     .option('--force', 'replace an existing --out file that fcn did not write')
@@ -37,7 +51,8 @@ export function exportCommand(): Command {
       'after',
       `
 In PyTorch: net.load_state_dict(safetensors.torch.load_file('fcn_d2l.safetensors')) with the chapter's
-net; a torchvision file loads into torchvision.models.resnet18() with strict=False (it has no fc).`,
+net; a torchvision trunk loads into torchvision.models.resnet18() with strict=False (it has no fc); a
+torchvision FCN file into torchvision.models.segmentation.fcn_resnet50(aux_loss=...) as it is.`,
     )
     .action(async (flags: ExportFlags) => {
       // Nothing is computed: the weights only pass through tensors, on the cpu backend.
@@ -61,14 +76,17 @@ net; a torchvision file loads into torchvision.models.resnet18() with strict=Fal
         warn: (line) => console.error(line),
       });
       try {
+        const format = flags.format ?? (model instanceof FCN ? 'd2l' : 'torchvision');
         let bytes: Uint8Array;
         try {
-          bytes = saveWeights(model, { format: flags.format });
+          bytes = saveWeights(model, { format, dtype: DTYPES[flags.dtype] });
         } catch (error) {
-          throw new Error(`cannot export ${flags.weights} as ${flags.format}: ${(error as Error).message}`);
+          throw new Error(`cannot export ${flags.weights} as ${format}: ${(error as Error).message}`);
         }
         await writeOutputFile(out, bytes);
-        console.log(`wrote ${out} (${flags.format}, ${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB)`);
+        console.log(
+          `wrote ${out} (${format}, ${flags.dtype}, ${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB)`,
+        );
       } finally {
         model.dispose();
       }

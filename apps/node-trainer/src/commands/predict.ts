@@ -1,10 +1,13 @@
 import { basename, extname, join } from 'node:path';
-import { type LabelMap, labelShares, type Size } from '@fcn/data';
+import { type LabelMap, labelShares, type RgbImage, type Size } from '@fcn/data';
 import { Command } from 'commander';
+import sharp from 'sharp';
 import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
 import { classNames } from '../class-names.js';
 import { blendLabels, decodeImageBytes, imageFileSize, writeLabelPng, writeRgbPng } from '../image-files.js';
+import { resizeLabels, shorterSideSize } from '../label-resize.js';
 import { loadModelFile, readUserFile } from '../model-file.js';
+import { defaultWindow, givenWeightsPath, type ModelFlags, modelPath } from '../model-source.js';
 import { checkOutputFiles, pngOutput } from '../output-files.js';
 import { parseNonNegativeNumber, parsePositiveInt, parseSize } from '../parse.js';
 import { checkPixelBudget, DEFAULT_MAX_PIXELS } from '../pixel-budget.js';
@@ -12,13 +15,13 @@ import { predictLabels } from '../predict-labels.js';
 import { type CountProgress, countProgress } from '../progress.js';
 import { userPath } from '../user-path.js';
 
-interface PredictFlags extends BackendFlags {
-  weights: string;
+interface PredictFlags extends BackendFlags, ModelFlags {
   image: string;
+  resize?: number;
   out?: string;
   overlay?: string;
   opacity: number;
-  window: Size;
+  window?: Size;
   force?: boolean;
   maxPixels: number;
   allowNonfinite?: boolean;
@@ -31,7 +34,14 @@ export function predictCommand(): Command {
       'segment a whole image of any size: a VOC palette PNG of class indices, and an overlay',
     ),
   )
-    .requiredOption('--weights <file>', 'model.safetensors from fcn train, or a d2l PyTorch FCN state dict')
+    .option(
+      '--weights <file>',
+      'model.safetensors from fcn train, a torchvision FCN .pth (fcn_resnet50_coco-1167a1af.pth), or a d2l PyTorch FCN state dict',
+    )
+    .option(
+      '--model <name>',
+      'a zoo model instead of --weights: fcn_resnet50 | fcn_resnet101 (downloaded on first use)',
+    )
     .requiredOption('--image <file>', 'a JPEG, PNG, WebP, ... of any size')
     .option(
       '--out <mask.png>',
@@ -39,9 +49,16 @@ export function predictCommand(): Command {
     )
     .option('--overlay <out.png>', 'also write the class colours blended over the photo')
     .option('--opacity <x>', 'opacity of the colours in the overlay, 0..1', parseNonNegativeNumber, 0.5)
-    .option('--window <HxW>', 'largest window the image is tiled into (overlaps averaged)', parseSize, [
-      320, 480,
-    ] as Size)
+    .option(
+      '--window <HxW>',
+      "largest window the image is tiled into, overlaps averaged (default: 320x480 for the chapter's FCN; for torchvision's FCN the whole image up to 1024x1024)",
+      parseSize,
+    )
+    .option(
+      '--resize <n>',
+      "scale the photo so its shorter side is n pixels before predicting (torchvision's preset: 520), the mask back to the photo's size",
+      parsePositiveInt,
+    )
     .option('--force', 'replace an existing --out or --overlay file that fcn did not write')
     .option(
       '--max-pixels <n>',
@@ -54,7 +71,7 @@ export function predictCommand(): Command {
       if (flags.opacity > 1) throw new Error(`--opacity must be between 0 and 1, got ${flags.opacity}`);
       // Everything is checked before any work: the outputs, the image's size, the weights.
       const imagePath = userPath(flags.image);
-      const weightsPath = userPath(flags.weights);
+      const weightsPath = givenWeightsPath(flags);
       const maskPath = userPath(
         flags.out ?? join('.', `${basename(imagePath, extname(imagePath))}.mask.png`),
       );
@@ -67,32 +84,40 @@ export function predictCommand(): Command {
         {
           inputs: [
             { flag: '--image', path: imagePath },
-            { flag: '--weights', path: weightsPath },
+            ...(weightsPath ? [{ flag: '--weights', path: weightsPath }] : []),
           ],
           force: flags.force ?? false,
         },
       );
       const bytes = await readUserFile(imagePath, 'image');
       const size = await imageFileSize(imagePath, bytes);
-      const budget = { ...size, maxPixels: flags.maxPixels, window: flags.window, overlay: !!overlayPath };
+      const budget = {
+        ...size,
+        maxPixels: flags.maxPixels,
+        window: flags.window ?? ([320, 480] as Size),
+        overlay: !!overlayPath,
+      };
       checkPixelBudget(imagePath, budget);
       await startBackend(flags, (line) => console.log(line));
-      const model = await loadModelFile(weightsPath, {
+      const model = await loadModelFile(await modelPath(flags), {
         allowNonFinite: flags.allowNonfinite ?? false,
         warn: (line) => console.error(line),
       });
       try {
-        checkPixelBudget(imagePath, budget, model.numClasses);
+        const window = flags.window ?? defaultWindow(model);
+        checkPixelBudget(imagePath, { ...budget, window }, model.numClasses);
         const image = await decodeImageBytes(imagePath, bytes);
         const start = performance.now();
         // Large images take many windows: show progress (on stderr) when there are more than a few.
         let progress: CountProgress | undefined;
-        const labels = await predictLabels(model, image, flags.window, (done, total) => {
+        const input = flags.resize ? await resizeImage(image, flags.resize) : image;
+        const predicted = await predictLabels(model, input, window, (done, total) => {
           if (total <= 4) return;
           progress ??= countProgress(total, 'windows', process.stderr);
           progress.tick(done);
         });
         progress?.stop();
+        const labels = input === image ? predicted : resizeLabels(predicted, image.width, image.height);
         const ms = performance.now() - start;
         await writeLabelPng(maskPath, labels);
         const written = [maskPath];
@@ -117,4 +142,20 @@ export function classShares(labels: LabelMap, names: readonly string[]): string 
   return labelShares(labels.data)
     .map(({ label, share }) => `${names[label] ?? `class ${label}`} ${(100 * share).toFixed(1)}%`)
     .join(', ');
+}
+
+/** The photo scaled (bilinear) so its shorter side is `shorter` pixels, as torchvision's `Resize` does. */
+async function resizeImage(image: RgbImage, shorter: number): Promise<RgbImage> {
+  const size = shorterSideSize(image.width, image.height, shorter);
+  const { data, info } = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
+    .resize(size.width, size.height, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }

@@ -2,7 +2,18 @@ import { existsSync } from 'node:fs';
 import { mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readVocSplit, type Size, VOC_CLASSES, type VocDataset, type VoidMode } from '@fcn/data';
-import { type FCN, FCN_VARIANTS, type FcnVariant, fcn, loadWeights } from '@fcn/models';
+import {
+  describeConfig,
+  detectFormat,
+  FCN_VARIANTS,
+  type FcnVariant,
+  fcn,
+  loadWeights,
+  readWeightFile,
+  type SegmentationModel,
+  torchvisionFcn,
+  trunkSpecFromState,
+} from '@fcn/models';
 import {
   LR_SCHEDULES,
   type LrSchedule,
@@ -14,7 +25,7 @@ import {
 import { Command } from 'commander';
 import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
 import { ExitError } from '../exit-error.js';
-import { readUserFile } from '../model-file.js';
+import { loadModelFile, readUserFile } from '../model-file.js';
 import {
   oneOf,
   parseIntInRange,
@@ -33,6 +44,7 @@ import {
 } from '../presets.js';
 import { epochProgress } from '../progress.js';
 import { writeRunReport } from '../report/run-report.js';
+import { resolveSource } from '../resolve-source.js';
 import { checkResumeFlags, readResumePoint } from '../resume-point.js';
 import { checkStart, inspectRunFolder, removeOldReports, sameStart } from '../run-folder.js';
 import { type RunSettings, writeRunSettings } from '../run-settings.js';
@@ -56,6 +68,7 @@ interface TrainFlags extends BackendFlags {
   void?: VoidMode;
   seed?: number;
   pretrained?: string;
+  weights?: string;
   out?: string;
   resume?: boolean;
   overwrite?: boolean;
@@ -71,7 +84,7 @@ export function trainCommand(): Command {
   )
     .option(
       '--data <dir>',
-      'a PASCAL VOC2012 folder (VOCdevkit/VOC2012, or one from fcn synth-voc); without it: a cached synthetic VOC',
+      'a PASCAL VOC2012 folder (VOCdevkit/VOC2012, or one from fcn synth-voc), or voc2012 (downloaded and unpacked on first use); without it: a cached synthetic VOC',
     )
     .option('--epochs <n>', presetHelp('epochs', 'epochs'), parsePositiveInt)
     .option('--batch-size <n>', presetHelp('images per SGD step', 'batchSize'), parsePositiveInt)
@@ -116,7 +129,15 @@ export function trainCommand(): Command {
       presetHelp('seed of initialisation, crops and batch order', 'seed'),
       parseNonNegativeInt,
     )
-    .option('--pretrained <file>', 'torchvision ResNet-18 state dict (safetensors) to start the trunk from')
+    .option(
+      '--pretrained <file>',
+      "an ImageNet ResNet (torchvision's .pth or safetensors, or a zoo name: resnet18 | resnet34 | resnet50 | resnet101, " +
+        "downloaded on first use) to start the trunk from: ResNet-18/34 give the chapter's FCN, ResNet-50/101 torchvision's FCN",
+    )
+    .option(
+      '--weights <file>',
+      "a whole model to fine-tune: torchvision's FCN (.pth, or fcn_resnet50 | fcn_resnet101 from the zoo) or a model file from fcn train",
+    )
     .option('--out <dir>', 'run folder (default: runs/voc with --data, runs/synthetic without)')
     .option(
       '--resume',
@@ -161,7 +182,7 @@ async function runTraining(flags: TrainFlags): Promise<void> {
   });
   const resumed = flags.resume ? await readResumePoint(outDir) : null;
   const finishedNote = resumed ? checkResumeFlags(outDir, resumed, flags) : null;
-  const run = resolveRun(flags, resumed?.run ?? null);
+  const run = await resolveSources(resolveRun(flags, resumed?.run ?? null), flags);
   if (run.data !== null) {
     checkDataFolder(
       run.data,
@@ -176,7 +197,7 @@ async function runTraining(flags: TrainFlags): Promise<void> {
   log(
     `train: ${trainSet.report}; val: ${valSet ? valSet.report : 'no val split'} (crop ${settings.crop.join('x')})`,
   );
-  const model = await buildModel(run);
+  const model = await buildModel(run, flags.width);
 
   // 2. Take the folder: one training at a time; what a kill left behind is cleared.
   const created = !folder.exists;
@@ -197,9 +218,13 @@ async function runTraining(flags: TrainFlags): Promise<void> {
     if (stray.length > 0) log(`removed ${stray.length} temporary file(s) a stopped run left in ${outDir}`);
 
     interrupt = stopOnInterrupt((line) => log(line));
+    const from = run.weights
+      ? `, from ${run.weights}`
+      : run.pretrained
+        ? `, trunk from ${run.pretrained}`
+        : ', from scratch';
     log(
-      `model: FCN-${settings.variant}, ResNet-18 trunk of width ${settings.width}, ${model.numParameters().toLocaleString('en-US')} parameters` +
-        (run.pretrained ? `, trunk from ${run.pretrained}` : ', from scratch'),
+      `model: ${describeConfig(model.config)}, ${model.numParameters().toLocaleString('en-US')} parameters${from}`,
     );
     let recorded = false;
     const result = await train({
@@ -290,9 +315,35 @@ function resolveRun(flags: TrainFlags, previous: RunSettings | null): RunSetting
     seed: flags.seed ?? base.seed,
   };
   checkCropMultiple(settings.crop);
+  if (flags.pretrained !== undefined && flags.weights !== undefined) {
+    throw new Error(
+      '--pretrained (a trunk to start from) and --weights (a whole model to fine-tune) contradict each other; pick one',
+    );
+  }
   const pretrained =
-    flags.pretrained !== undefined ? userPath(flags.pretrained) : (previous?.pretrained ?? null);
-  return { data, pretrained, settings };
+    flags.pretrained ?? (flags.weights === undefined ? (previous?.pretrained ?? null) : null);
+  const weights = flags.weights ?? (flags.pretrained === undefined ? (previous?.weights ?? null) : null);
+  return { data, pretrained, weights, settings };
+}
+
+/**
+ * Names of the zoo (`--data voc2012`, `--pretrained resnet18`, `--weights fcn_resnet50`) become the
+ * downloaded files' paths, fetched on first use; paths stay paths.
+ */
+async function resolveSources(run: RunSettings, flags: TrainFlags): Promise<RunSettings> {
+  const data =
+    flags.data !== undefined
+      ? await resolveSource(flags.data, { flag: '--data', kinds: ['data'] })
+      : run.data;
+  const pretrained =
+    flags.pretrained !== undefined
+      ? await resolveSource(flags.pretrained, { flag: '--pretrained', kinds: ['trunk'] })
+      : run.pretrained;
+  const weights =
+    flags.weights !== undefined
+      ? await resolveSource(flags.weights, { flag: '--weights', kinds: ['segmentation'] })
+      : (run.weights ?? null);
+  return { ...run, data, pretrained, weights };
 }
 
 async function readSplits(
@@ -314,27 +365,61 @@ async function readSplits(
   return [trainSet, valSet && valSet.length > 0 ? valSet : undefined];
 }
 
-async function buildModel(run: RunSettings): Promise<FCN> {
+/**
+ * The model a run trains: a whole model to fine-tune (`--weights`), or a new one for VOC's 21 classes
+ * whose trunk starts from an ImageNet ResNet (`--pretrained`: ResNet-18/34 give the chapter's FCN at
+ * the file's width, ResNet-50/101 torchvision's FCN, as `fcn_resnet50(weights_backbone=...)` builds
+ * it), or from scratch (the chapter's FCN of --variant and --width).
+ */
+async function buildModel(run: RunSettings, askedWidth?: number): Promise<SegmentationModel> {
   const { settings } = run;
-  const model = fcn({
-    numClasses: 21,
-    variant: settings.variant,
-    trunk: { arch: 'resnet18', width: settings.width },
-    classNames: [...VOC_CLASSES],
-    seed: settings.seed,
-  });
-  if (run.pretrained) {
-    try {
-      const report = loadWeights(model, await readUserFile(run.pretrained, '--pretrained file'));
-      if (report.format !== 'torchvision') {
-        throw new Error(`it holds a whole FCN (${report.format} layout), not a torchvision ResNet-18 trunk`);
-      }
-    } catch (error) {
-      model.dispose();
-      throw new Error(`--pretrained ${run.pretrained}: ${(error as Error).message}`);
-    }
+  if (run.weights) return loadModelFile(run.weights);
+  if (!run.pretrained) {
+    return fcn({
+      numClasses: 21,
+      variant: settings.variant,
+      trunk: { arch: 'resnet18', width: settings.width },
+      classNames: [...VOC_CLASSES],
+      seed: settings.seed,
+    });
   }
-  return model;
+  const bytes = await readUserFile(run.pretrained, '--pretrained file');
+  let model: SegmentationModel | undefined;
+  try {
+    const file = readWeightFile(bytes);
+    const format = detectFormat(file);
+    if (format !== 'torchvision') {
+      throw new Error(
+        `it holds a whole model (${format} layout), not an ImageNet ResNet trunk; fine-tune a whole model with --weights`,
+      );
+    }
+    const spec = trunkSpecFromState(file.tensors);
+    if (spec.block === 'basic' && askedWidth !== undefined && askedWidth !== spec.width) {
+      throw new Error(
+        `it is a ${spec.arch} of width ${spec.width}, and --width ${askedWidth} asks for another; leave out --width to take the file's`,
+      );
+    }
+    model =
+      spec.block === 'bottleneck'
+        ? torchvisionFcn({
+            blocks: spec.blocks,
+            numClasses: 21,
+            classNames: [...VOC_CLASSES],
+            seed: settings.seed,
+          })
+        : fcn({
+            numClasses: 21,
+            variant: settings.variant,
+            trunk: { arch: spec.arch, width: spec.width },
+            classNames: [...VOC_CLASSES],
+            seed: settings.seed,
+          });
+    loadWeights(model, bytes, { format: 'torchvision' });
+    return model;
+  } catch (error) {
+    model?.dispose();
+    throw new Error(`--pretrained ${run.pretrained}: ${(error as Error).message}`);
+  }
 }
 
 function formatDuration(seconds: number): string {

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { type LabelMap, labelToImage, type RgbImage, type VocDataset } from '@fcn/data';
-import type { FCN } from '@fcn/models';
+import type { SegmentationModel } from '@fcn/models';
 import type { EpochRecord } from '@fcn/train';
 import { writeOutputFile, writeRgbPng } from '../image-files.js';
 import { predictLabels } from '../predict-labels.js';
@@ -19,7 +19,7 @@ export interface RunReportFiles {
 /** Writes `curves.svg` and, given a data set, `samples.png` (its first `count` images) into `dir`. */
 export async function writeRunReport(
   dir: string,
-  model: FCN,
+  model: SegmentationModel,
   history: readonly EpochRecord[],
   data: VocDataset | undefined,
   options: { count?: number; window?: readonly [number, number] } = {},

@@ -1,4 +1,5 @@
-"""A small torchvision-layout FCN and PyTorch's prediction for a photo, for the web demo's e2e test.
+"""A small torchvision-layout FCN and PyTorch's prediction for a photo, for the end-to-end tests of
+`fcn predict` and the web demo.
 
 Built from torchvision's own classes (Bottleneck ResNet with one block per stage, dilated as
 fcn_resnet50 is, FCNHead(2048, 21)), seeded random weights, saved as a `.pth` state dict the way
@@ -7,7 +8,7 @@ same ImageNet-normalised input the page computes, and writes its argmax and its 
 Random weights favour a few classes everywhere; the classifier's bias is centred on this photo's mean
 logits so that the argmax follows the picture and all 21 classes occur.
 
-usage: /usr/bin/python3 torchvision_fcn_fixture.py PHOTO.png OUT_DIR [--full]
+usage: /usr/bin/python3 torchvision_fcn_photo.py PHOTO.png OUT_DIR [--full]
   OUT_DIR/model.pth        the state dict (with --full: torchvision's fcn_resnet50, aux head, random)
   OUT_DIR/labels.u8        PyTorch's model(x)['out'].argmax(1), row-major uint8
   OUT_DIR/margin.f32       top-1 minus top-2 logit per pixel, float32 little-endian
