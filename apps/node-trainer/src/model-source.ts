@@ -4,6 +4,7 @@
  * two, never both; and the window whole images are tiled into when `--window` is not given.
  */
 import { FCN, type SegmentationModel } from '@fcn/models';
+import { CATALOGUE, type Catalogue } from './catalogue.js';
 import { resolveSource } from './resolve-source.js';
 import { userPath } from './user-path.js';
 
@@ -26,13 +27,13 @@ export function givenWeightsPath(flags: ModelFlags): string | undefined {
 }
 
 /** The weight file to load: the `--weights` path, or the zoo model's file (downloaded on first use). */
-export async function modelPath(flags: ModelFlags, signal?: AbortSignal): Promise<string> {
+export async function modelPath(flags: ModelFlags, catalogue: Catalogue = CATALOGUE): Promise<string> {
   const given = givenWeightsPath(flags);
   if (given !== undefined) return given;
   return resolveSource(flags.model!, {
     flag: '--model',
     kinds: ['segmentation'],
-    ...(signal ? { signal } : {}),
+    catalogue,
   });
 }
 

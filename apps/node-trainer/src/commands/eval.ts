@@ -2,6 +2,7 @@ import { IGNORE_LABEL, readVocSplit, type Size, type VocSplit, type VoidMode } f
 import { ConfusionMatrix, evaluate, type SegmentationMetrics, segmentationMetrics } from '@fcn/train';
 import { Command } from 'commander';
 import { type BackendFlags, infoLog, startBackend, withBackendOptions } from '../backend.js';
+import { CATALOGUE, type Catalogue } from '../catalogue.js';
 import { classNames } from '../class-names.js';
 import { loadModelFile } from '../model-file.js';
 import { defaultWindow, givenWeightsPath, type ModelFlags, modelPath } from '../model-source.js';
@@ -22,7 +23,7 @@ interface EvalFlags extends BackendFlags, ModelFlags {
 }
 
 /** `fcn eval`: pixel accuracy, mean accuracy, mean IU, frequency-weighted IU and per-class IoU on a split. */
-export function evalCommand(): Command {
+export function evalCommand(catalogue: Catalogue = CATALOGUE): Command {
   return withBackendOptions(
     new Command('eval').description(
       "the chapter's pixel accuracy and the FCN paper's metrics of a model on a VOC split",
@@ -63,9 +64,9 @@ export function evalCommand(): Command {
       const log = infoLog(flags.json);
       if (flags.crop) checkCropMultiple(flags.crop);
       givenWeightsPath(flags);
-      const root = await resolveSource(flags.data, { flag: '--data', kinds: ['data'] });
+      const root = await resolveSource(flags.data, { flag: '--data', kinds: ['data'], catalogue });
       checkDataFolder(root);
-      const weights = await modelPath(flags);
+      const weights = await modelPath(flags, catalogue);
       await startBackend(flags, log);
       const model = await loadModelFile(weights, {
         allowNonFinite: flags.allowNonfinite ?? false,

@@ -3,6 +3,7 @@ import { type LabelMap, labelShares, type RgbImage, type Size } from '@fcn/data'
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
+import { CATALOGUE, type Catalogue } from '../catalogue.js';
 import { classNames } from '../class-names.js';
 import { blendLabels, decodeImageBytes, imageFileSize, writeLabelPng, writeRgbPng } from '../image-files.js';
 import { resizeLabels, shorterSideSize } from '../label-resize.js';
@@ -28,7 +29,7 @@ interface PredictFlags extends BackendFlags, ModelFlags {
 }
 
 /** `fcn predict`: the class of every pixel of a whole image of any size, as a VOC palette PNG. */
-export function predictCommand(): Command {
+export function predictCommand(catalogue: Catalogue = CATALOGUE): Command {
   return withBackendOptions(
     new Command('predict').description(
       'segment a whole image of any size: a VOC palette PNG of class indices, and an overlay',
@@ -99,7 +100,7 @@ export function predictCommand(): Command {
       };
       checkPixelBudget(imagePath, budget);
       await startBackend(flags, (line) => console.log(line));
-      const model = await loadModelFile(await modelPath(flags), {
+      const model = await loadModelFile(await modelPath(flags, catalogue), {
         allowNonFinite: flags.allowNonfinite ?? false,
         warn: (line) => console.error(line),
       });

@@ -24,6 +24,7 @@ import {
 } from '@fcn/train';
 import { Command } from 'commander';
 import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
+import { CATALOGUE, type Catalogue } from '../catalogue.js';
 import { ExitError } from '../exit-error.js';
 import { loadModelFile, readUserFile } from '../model-file.js';
 import {
@@ -76,7 +77,7 @@ interface TrainFlags extends BackendFlags {
 }
 
 /** `fcn train`: the chapter's training, on a VOC folder or (without `--data`) the embedded default job. */
-export function trainCommand(): Command {
+export function trainCommand(catalogue: Catalogue = CATALOGUE): Command {
   return withBackendOptions(
     new Command('train').description(
       "train an FCN: the chapter's settings on a VOC2012 folder, or without --data the default job on a synthetic VOC",
@@ -163,11 +164,11 @@ One training at a time per --out (a lock file names its process); everything is 
 folder is touched, and an old run is replaced only when the new run writes its first checkpoint.`,
     )
     .action(async (flags: TrainFlags) => {
-      await runTraining(flags);
+      await runTraining(flags, catalogue);
     });
 }
 
-async function runTraining(flags: TrainFlags): Promise<void> {
+async function runTraining(flags: TrainFlags, catalogue: Catalogue): Promise<void> {
   const start = performance.now();
   const outDir = userPath(flags.out ?? (flags.data ? 'runs/voc' : 'runs/synthetic'));
   const progress = epochProgress();
@@ -182,7 +183,7 @@ async function runTraining(flags: TrainFlags): Promise<void> {
   });
   const resumed = flags.resume ? await readResumePoint(outDir) : null;
   const finishedNote = resumed ? checkResumeFlags(outDir, resumed, flags) : null;
-  const run = await resolveSources(resolveRun(flags, resumed?.run ?? null), flags);
+  const run = await resolveSources(resolveRun(flags, resumed?.run ?? null), flags, catalogue);
   if (run.data !== null) {
     checkDataFolder(
       run.data,
@@ -330,18 +331,22 @@ function resolveRun(flags: TrainFlags, previous: RunSettings | null): RunSetting
  * Names of the zoo (`--data voc2012`, `--pretrained resnet18`, `--weights fcn_resnet50`) become the
  * downloaded files' paths, fetched on first use; paths stay paths.
  */
-async function resolveSources(run: RunSettings, flags: TrainFlags): Promise<RunSettings> {
+async function resolveSources(
+  run: RunSettings,
+  flags: TrainFlags,
+  catalogue: Catalogue,
+): Promise<RunSettings> {
   const data =
     flags.data !== undefined
-      ? await resolveSource(flags.data, { flag: '--data', kinds: ['data'] })
+      ? await resolveSource(flags.data, { flag: '--data', kinds: ['data'], catalogue })
       : run.data;
   const pretrained =
     flags.pretrained !== undefined
-      ? await resolveSource(flags.pretrained, { flag: '--pretrained', kinds: ['trunk'] })
+      ? await resolveSource(flags.pretrained, { flag: '--pretrained', kinds: ['trunk'], catalogue })
       : run.pretrained;
   const weights =
     flags.weights !== undefined
-      ? await resolveSource(flags.weights, { flag: '--weights', kinds: ['segmentation'] })
+      ? await resolveSource(flags.weights, { flag: '--weights', kinds: ['segmentation'], catalogue })
       : (run.weights ?? null);
   return { ...run, data, pretrained, weights };
 }

@@ -1,0 +1,197 @@
+/**
+ * The README's one-command first uses, end to end against a mirror on loopback (no network here): the
+ * zoo names `fcn_resnet50`, `resnet18` and `voc2012` stand for small files of the same kinds (a
+ * torchvision FCN `.pth` saved by torch.save, a torchvision ResNet-18 trunk, a VOC-layout tar), whose
+ * own URLs lead nowhere, so everything comes from `FCN_MIRROR` into `FCN_CACHE_DIR` on first use and
+ * from the cache after.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { decodeLabelPng, generateSyntheticVoc, VOC2012, type VocSource } from '@fcn/data';
+import { closedPortUrl, type FixtureServer, startFixtureServer, tarFolder } from '@fcn/hub/testing';
+import { fcn, MODEL_ZOO, saveWeights } from '@fcn/models';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Catalogue, CatalogueModel } from '../catalogue.js';
+import { buildProgram } from '../program.js';
+import { runCli, startTestBackend } from '../testing/run-cli.js';
+
+const PYTHON = '/usr/bin/python3';
+const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
+const SCRIPT = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'packages',
+  'models',
+  'scripts',
+  'torchvision_fcn_photo.py',
+);
+
+let work: string;
+let server: FixtureServer;
+let catalogue: Catalogue;
+let photoSize: [number, number];
+
+/** A zoo entry under its real name whose file is `bytes`, served only by the mirror. */
+function entry(name: 'fcn_resnet50' | 'resnet18', bytes: Uint8Array, closed: string): CatalogueModel {
+  const prefix = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+  const fileName = `${name}-test-${prefix}.pth`;
+  server.serve(`/mirror/${fileName}`, bytes);
+  return {
+    ...MODEL_ZOO[name],
+    fileName,
+    urls: [`${closed}/models/${fileName}`],
+    sha256Prefix: prefix,
+    checksum: { algorithm: 'sha256-prefix', hex: prefix },
+  };
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'fcn-first-use-'));
+  try {
+    await promisify(execFile)(PYTHON, [SCRIPT, PHOTO, work]);
+  } catch (error) {
+    throw new Error(
+      `${SCRIPT} needs ${PYTHON} with torch, torchvision and scikit-image's photos ` +
+        `(apt-get install python3-torch python3-torchvision python3-skimage): ${(error as Error).message}`,
+    );
+  }
+  const info = JSON.parse(await readFile(join(work, 'info.json'), 'utf8'));
+  photoSize = [info.width, info.height];
+  await startTestBackend();
+  const trunk = fcn({ trunk: { arch: 'resnet18', width: 4 }, numClasses: 21, seed: 5 });
+  const trunkBytes = saveWeights(trunk, { format: 'torchvision' });
+  trunk.dispose();
+  // VOC2012 as the real archive is laid out (VOCdevkit/VOC2012/...), small.
+  const source = join(work, 'voc-source');
+  await generateSyntheticVoc({
+    root: join(source, 'VOCdevkit', 'VOC2012'),
+    train: 4,
+    val: 2,
+    seed: 3,
+    sizes: [[64, 96]],
+  });
+  await tarFolder(source, ['VOCdevkit'], join(work, 'voc.tar'));
+  const vocTar = new Uint8Array(await readFile(join(work, 'voc.tar')));
+
+  server = await startFixtureServer();
+  const closed = await closedPortUrl();
+  server.serve('/mirror/voc-test.tar', vocTar);
+  const voc: VocSource = {
+    ...VOC2012,
+    fileName: 'voc-test.tar',
+    urls: [`${closed}/voc/voc-test.tar`],
+    checksum: { algorithm: 'sha1', hex: createHash('sha1').update(vocTar).digest('hex') },
+    sizeBytes: vocTar.length,
+  };
+  const fcnBytes = new Uint8Array(await readFile(join(work, 'model.pth')));
+  catalogue = {
+    models: [entry('fcn_resnet50', fcnBytes, closed), entry('resnet18', trunkBytes, closed)],
+    data: [voc],
+  };
+  vi.stubEnv('FCN_CACHE_DIR', join(work, 'cache'));
+  vi.stubEnv('FCN_MIRROR', `${server.url}/mirror`);
+}, 180_000);
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await server?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const fcnCli = (args: string[]) => runCli(args, { program: buildProgram(catalogue) });
+
+describe('first use: one command each, fetching what it needs', () => {
+  it('fcn predict --model fcn_resnet50 segments a photo, downloading the model once', {
+    timeout: 300_000,
+  }, async () => {
+    const mask = join(work, 'mask.png');
+    const run = await fcnCli([
+      'predict',
+      '--model',
+      'fcn_resnet50',
+      '--image',
+      PHOTO,
+      '--out',
+      mask,
+      '--backend',
+      'wasm',
+    ]);
+    expect(run.error).toBeUndefined();
+    expect(run.out).toMatch(new RegExp(`${photoSize.join('x')} predicted in \\d+ ms`));
+    const labels = decodeLabelPng(new Uint8Array(await readFile(mask)));
+    expect([labels.width, labels.height]).toEqual(photoSize);
+    expect(server.requests.filter((r) => r.path.includes('fcn_resnet50'))).toHaveLength(1);
+    // The second time it comes from the cache.
+    const again = await fcnCli([
+      'predict',
+      '--model',
+      'fcn_resnet50',
+      '--image',
+      PHOTO,
+      '--out',
+      mask,
+      '--backend',
+      'wasm',
+    ]);
+    expect(again.error).toBeUndefined();
+    expect(server.requests.filter((r) => r.path.includes('fcn_resnet50'))).toHaveLength(1);
+  });
+
+  it('fcn train --data voc2012 --pretrained resnet18 trains the chapter from fetched data and trunk', {
+    timeout: 300_000,
+  }, async () => {
+    const out = join(work, 'run');
+    const run = await fcnCli([
+      'train',
+      '--data',
+      'voc2012',
+      '--pretrained',
+      'resnet18',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '2',
+      '--crop',
+      '64x64',
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+    ]);
+    expect(run.error).toBeUndefined();
+    expect(run.out).toMatch(
+      /model: FCN-32s on resnet18 \(width 4\), 21 classes, [\d,]+ parameters, trunk from .*resnet18-test-/,
+    );
+    expect(run.out).toMatch(/epoch 1, loss \d/);
+    const settings = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
+    expect(settings.data).toMatch(/unpacked.*VOCdevkit[/\\]VOC2012$/);
+  });
+
+  it('fcn eval --model fcn_resnet50 --data voc2012 scores the model on the fetched split', {
+    timeout: 300_000,
+  }, async () => {
+    const run = await fcnCli([
+      'eval',
+      '--model',
+      'fcn_resnet50',
+      '--data',
+      'voc2012',
+      '--backend',
+      'wasm',
+      '--json',
+    ]);
+    expect(run.error).toBeUndefined();
+    const metrics = JSON.parse(run.out);
+    expect(metrics.images).toBe(2);
+    expect(metrics.pixelAccuracy).toBeGreaterThanOrEqual(0);
+    expect(metrics.pixelAccuracy).toBeLessThanOrEqual(1);
+    expect(metrics.classes).toHaveLength(21);
+  });
+});
