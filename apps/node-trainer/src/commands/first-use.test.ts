@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeLabelPng, generateSyntheticVoc, VOC2012, type VocSource } from '@fcn/data';
 import { closedPortUrl, type FixtureServer, startFixtureServer, tarFolder } from '@fcn/hub/testing';
-import { fcn, MODEL_ZOO, saveWeights } from '@fcn/models';
+import { fcn, fromWeights, MODEL_ZOO, saveWeights, TorchvisionFCN } from '@fcn/models';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Catalogue, CatalogueModel } from '../catalogue.js';
 import { buildProgram } from '../program.js';
@@ -193,5 +193,31 @@ describe('first use: one command each, fetching what it needs', () => {
     expect(metrics.pixelAccuracy).toBeGreaterThanOrEqual(0);
     expect(metrics.pixelAccuracy).toBeLessThanOrEqual(1);
     expect(metrics.classes).toHaveLength(21);
+  });
+
+  it('fcn train --weights fcn_resnet50 --data voc2012 fine-tunes the whole torchvision FCN', {
+    timeout: 300_000,
+  }, async () => {
+    const out = join(work, 'finetune');
+    const args = [
+      'train',
+      '--weights',
+      'fcn_resnet50',
+      '--data',
+      'voc2012',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '2',
+    ];
+    const run = await fcnCli([...args, '--crop', '64x64', '--lr', '0.01', '--out', out, '--backend', 'wasm']);
+    expect(run.error).toBeUndefined();
+    expect(run.out).toMatch(
+      /model: torchvision FCN on custom \[1, 1, 1, 1\], 21 classes, without aux head, [\d,]+ parameters, from .*fcn_resnet50-test-/,
+    );
+    expect(run.out).toMatch(/epoch 1, loss \d/);
+    const model = fromWeights(await readFile(join(out, 'model.safetensors')));
+    expect(model).toBeInstanceOf(TorchvisionFCN);
+    model.dispose();
   });
 });
