@@ -1,7 +1,7 @@
 /**
  * The README's one-command first uses, end to end against a mirror on loopback (no network here): the
- * zoo names `fcn_resnet50`, `resnet18` and `voc2012` stand for small files of the same kinds (a
- * torchvision FCN `.pth` saved by torch.save, a torchvision ResNet-18 trunk, a VOC-layout tar), whose
+ * zoo names `fcn_resnet50`, `resnet18` and `voc2012` stand for files of the same kinds (a small
+ * torchvision FCN and torchvision's ResNet-18, random weights, saved by torch.save; a VOC-layout tar), whose
  * own URLs lead nowhere, so everything comes from `FCN_MIRROR` into `FCN_CACHE_DIR` on first use and
  * from the cache after.
  */
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeLabelPng, generateSyntheticVoc, VOC2012, type VocSource } from '@fcn/data';
 import { closedPortUrl, type FixtureServer, startFixtureServer, tarFolder } from '@fcn/hub/testing';
-import { fcn, fromWeights, MODEL_ZOO, saveWeights, TorchvisionFCN } from '@fcn/models';
+import { fromWeights, MODEL_ZOO, TorchvisionFCN } from '@fcn/models';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Catalogue, CatalogueModel } from '../catalogue.js';
 import { buildProgram } from '../program.js';
@@ -65,9 +65,12 @@ beforeAll(async () => {
   const info = JSON.parse(await readFile(join(work, 'info.json'), 'utf8'));
   photoSize = [info.width, info.height];
   await startTestBackend();
-  const trunk = fcn({ trunk: { arch: 'resnet18', width: 4 }, numClasses: 21, seed: 5 });
-  const trunkBytes = saveWeights(trunk, { format: 'torchvision' });
-  trunk.dispose();
+  // torchvision's own ResNet-18 (random weights), saved by torch.save as torchvision's file is.
+  await promisify(execFile)(PYTHON, [
+    '-c',
+    `import torch, torchvision; torch.manual_seed(0); torch.save(torchvision.models.resnet18().state_dict(), '${join(work, 'resnet18.pth')}')`,
+  ]);
+  const trunkBytes = new Uint8Array(await readFile(join(work, 'resnet18.pth')));
   // VOC2012 as the real archive is laid out (VOCdevkit/VOC2012/...), small.
   const source = join(work, 'voc-source');
   await generateSyntheticVoc({
@@ -167,7 +170,7 @@ describe('first use: one command each, fetching what it needs', () => {
     ]);
     expect(run.error).toBeUndefined();
     expect(run.out).toMatch(
-      /model: FCN-32s on resnet18 \(width 4\), 21 classes, [\d,]+ parameters, trunk from .*resnet18-test-/,
+      /model: FCN-32s on resnet18 \(width 64\), 21 classes, [\d,]+ parameters, trunk from .*resnet18-test-/,
     );
     expect(run.out).toMatch(/epoch 1, loss \d/);
     const settings = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
