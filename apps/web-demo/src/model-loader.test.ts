@@ -9,7 +9,7 @@ import {
 } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_NOTE, isZip, modelFromBytes, untrainedModel } from './model-loader.js';
+import { DEFAULT_MODEL_NOTE, isPth, modelFromBytes, untrainedModel } from './model-loader.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -86,9 +86,13 @@ describe('model loading', () => {
     source.dispose();
   });
 
-  it('tells a .pth (zip) file from a safetensors one by its first bytes', () => {
-    expect(isZip(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0]))).toBe(true);
-    expect(isZip(new Uint8Array([8, 0, 0, 0, 0, 0, 0, 0, 0x7b]))).toBe(false);
+  it('tells a .pth (zip, or a legacy bare pickle) file from a safetensors one by its first bytes', () => {
+    expect(isPth(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0]))).toBe(true);
+    const legacy = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
+    expect(isPth(new Uint8Array(legacy))).toBe(true);
+    // A safetensors file whose 8-byte header length happens to start with 0x80.
+    expect(isPth(new Uint8Array([0x80, 0x02, 0, 0, 0, 0, 0, 0, 0x7b]))).toBe(false);
+    expect(isPth(new Uint8Array([8, 0, 0, 0, 0, 0, 0, 0, 0x7b]))).toBe(false);
   });
 
   it('says plainly when the model is untrained', () => {

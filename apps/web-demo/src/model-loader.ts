@@ -3,7 +3,7 @@
  * dict, `.pth` straight from torchvision or safetensors; our checkpoint; a d2l PyTorch FCN state
  * dict), each with its card; or, with no weights at all, an untrained FCN that says so.
  */
-import { detectFormat, fcn, fromWeights, readSafetensors, type SegmentationModel } from '@fcn/models';
+import { detectFormat, fcn, fromWeights, readWeightFile, type SegmentationModel } from '@fcn/models';
 import { type ModelCard, type ModelConfigLike, modelCard, PTH, type PublishedInfo } from './model-card.js';
 import type { WeightsOrigin } from './worker-protocol.js';
 import { matchZoo } from './zoo-match.js';
@@ -20,8 +20,16 @@ export const DEFAULT_MODEL_NOTE = 'knows the synthetic scenes of the default job
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
-/** A PyTorch `.pth` file (a zip archive since PyTorch 1.6). */
-export const isZip = (bytes: Uint8Array) => ZIP_MAGIC.every((b, i) => bytes[i] === b);
+/**
+ * The legacy format's start: pickle protocol 2 (0x80 0x02), then LONG1 (0x8a) of 10 bytes (0x0a), the
+ * magic number 0x1950a86a20f9469cfc6c little-endian.
+ */
+const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+
+const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
+
+/** A PyTorch `.pth` file: a zip archive since PyTorch 1.6, a sequence of pickles before. */
+export const isPth = (bytes: Uint8Array) => startsWith(bytes, ZIP_MAGIC) || startsWith(bytes, LEGACY_MAGIC);
 
 const LAYOUTS = { native: 'fcn.ts', d2l: 'd2l PyTorch', 'torchvision-fcn': 'safetensors' } as const;
 
@@ -30,16 +38,15 @@ const LAYOUTS = { native: 'fcn.ts', d2l: 'd2l PyTorch', 'torchvision-fcn': 'safe
  * `fromWeights` says what is wrong). A torchvision trunk alone is refused here, with the reason.
  */
 function storedLayout(bytes: Uint8Array): string | undefined {
-  if (isZip(bytes)) return PTH;
   let format: keyof typeof LAYOUTS | 'torchvision';
   try {
-    format = detectFormat(readSafetensors(bytes));
+    format = detectFormat(readWeightFile(bytes));
   } catch {
     return undefined;
   }
   if (format === 'torchvision')
     throw new Error('it holds only a ResNet trunk (torchvision layout), not an FCN');
-  return LAYOUTS[format];
+  return isPth(bytes) ? PTH : LAYOUTS[format];
 }
 
 /** How the card names where the weights came from. */
@@ -59,7 +66,7 @@ export function describeOrigin(origin: WeightsOrigin): string {
  * of the zoo's (see `matchZoo`); errors name the file and say what the page needs.
  */
 export async function loadModel(bytes: Uint8Array, origin: WeightsOrigin): Promise<LoadedModel> {
-  const zoo = origin.kind === 'default' ? null : await matchZoo(bytes, origin.name, isZip(bytes));
+  const zoo = origin.kind === 'default' ? null : await matchZoo(bytes, origin.name, isPth(bytes));
   return modelFromBytes(bytes, origin, zoo ?? {});
 }
 
