@@ -55,7 +55,11 @@ async function makeFixture(out: string): Promise<void> {
       `${PYTHON} cannot import torch and torchvision: install them (apt-get install python3-torch python3-torchvision)`,
     );
   }
-  await promisify(execFile)(PYTHON, [join(appDir, '..', '..', 'packages', 'models', 'scripts', 'torchvision_fcn_photo.py'), PHOTO, out]);
+  await promisify(execFile)(PYTHON, [
+    join(appDir, '..', '..', 'packages', 'models', 'scripts', 'torchvision_fcn_photo.py'),
+    PHOTO,
+    out,
+  ]);
 }
 
 beforeAll(async () => {
