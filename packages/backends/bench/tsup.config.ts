@@ -7,7 +7,7 @@ import { defineConfig } from 'tsup';
  * so that the wasm backend finds its .wasm files in node_modules.
  */
 export default defineConfig({
-  entry: { backends: 'bench/backends.ts' },
+  entry: { backends: 'bench/backends.ts', 'profile-step': 'bench/profile-step.ts' },
   outDir: '.bench',
   format: ['esm'],
   platform: 'node',

@@ -44,9 +44,13 @@ export class BatchNorm2d extends Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     if (!this.training) return this.normaliseWithRunningStats(x);
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    this.updateRunningStats(mean, variance, x.size / this.numFeatures);
-    return batchNormTraining(x, this.weight, this.bias, mean, variance, this.eps);
+    const { y, mean, variance } = batchNormTraining(x, this.weight, this.bias, this.eps);
+    try {
+      this.updateRunningStats(mean, variance, x.size / this.numFeatures);
+    } finally {
+      tf.dispose([mean, variance]);
+    }
+    return y;
   }
 
   private normaliseWithRunningStats(x: tf.Tensor): tf.Tensor {
@@ -68,29 +72,69 @@ export class BatchNorm2d extends Module {
   }
 }
 
+/** The fused kernels' names (registered by `@fcn/backends` for wasm, whose tests check that this layer calls them). */
+const BATCH_NORM_TRAIN_KERNEL = 'FcnBatchNormTrain';
+const BATCH_NORM_TRAIN_GRAD_KERNEL = 'FcnBatchNormTrainGrad';
+
 /**
  * y = gamma * (x - mean) / sqrt(var + eps) + beta with batch statistics, and its closed-form gradient
- * (N = elements per channel, x̂ the normalised input):
- *   dbeta = Σ dy,  dgamma = Σ dy·x̂,  dx = gamma / sqrt(var + eps) · (dy - dbeta/N - x̂ · dgamma/N).
+ * (N = elements per channel, x̂ = (x - mean) · rstd the normalised input, rstd = 1 / sqrt(var + eps)):
+ *   dbeta = Σ dy,  dgamma = Σ dy·x̂,  dx = gamma · rstd · (dy - dbeta/N - x̂ · dgamma/N).
+ *
+ * The backward pass keeps x (which the layer before holds anyway), not x̂: it recomputes x̂, so a
+ * BatchNorm adds only its output to the memory a training step holds. Where the backend has the fused
+ * kernels (`FcnBatchNormTrain`, `FcnBatchNormTrainGrad`: wasm, from `@fcn/backends`) each direction
+ * is one of them (3 passes forward, 2 backward); elsewhere the same operations as tfjs ops, in the same
+ * order. Returns the batch mean and biased variance too, for the running statistics (the caller
+ * disposes them).
  */
 function batchNormTraining(
   x: tf.Tensor,
   gamma: tf.Tensor,
   beta: tf.Tensor,
-  mean: tf.Tensor,
-  variance: tf.Tensor,
   eps: number,
-): tf.Tensor {
-  const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const backend = tf.getBackend();
+  const fusedForward = tf.getKernel(BATCH_NORM_TRAIN_KERNEL, backend) !== undefined;
+  const fusedBackward = tf.getKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, backend) !== undefined;
+  let stats: [tf.Tensor, tf.Tensor] | undefined;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xt, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    const xHat = tf.mul(tf.sub(xt, mean), rstd);
-    save([xHat, rstd, g]);
+    let y: tf.Tensor;
+    let mean: tf.Tensor;
+    let variance: tf.Tensor;
+    let rstd: tf.Tensor;
+    if (fusedForward) {
+      [y, mean, variance, rstd] = tf
+        .engine()
+        .runKernel(BATCH_NORM_TRAIN_KERNEL, { x: xt, gamma: g, beta: b }, { eps }) as tf.Tensor[] as [
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+      ];
+    } else {
+      ({ mean, variance } = tf.moments(xt, [0, 1, 2]));
+      rstd = tf.rsqrt(tf.add(variance, eps));
+      y = tf.add(tf.mul(tf.mul(tf.sub(xt, mean), rstd), g), b);
+    }
+    stats = [tf.keep(mean), tf.keep(variance)];
+    save([xt, mean, rstd, g]);
     return {
-      value: tf.add(tf.mul(xHat, g), b),
+      value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, rs, gm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const [xs, mu, rs, gm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        if (fusedBackward) {
+          return tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, {
+            dy,
+            x: xs,
+            mean: mu,
+            rstd: rs,
+            gamma: gm,
+          }) as tf.Tensor[];
+        }
         const count = dy.size / gm.size;
+        const xh = tf.mul(tf.sub(xs, mu), rs);
         const dBeta = tf.sum(dy, [0, 1, 2]);
         const dGamma = tf.sum(tf.mul(dy, xh), [0, 1, 2]);
         const centred = tf.sub(tf.sub(dy, tf.div(dBeta, count)), tf.mul(xh, tf.div(dGamma, count)));
@@ -98,5 +142,7 @@ function batchNormTraining(
       },
     };
   });
-  return fused(x, gamma, beta);
+  const y = op(x, gamma, beta);
+  const [mean, variance] = stats!;
+  return { y, mean, variance };
 }

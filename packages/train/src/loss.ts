@@ -32,22 +32,64 @@ export function pixelCrossEntropy(logits: tf.Tensor4D, labels: tf.Tensor3D): tf.
   });
 }
 
-/** Scalar loss: the per-pixel cross-entropy summed over counted pixels, divided by `denominator`. */
+/**
+ * A backend may register this kernel (`@fcn/backends` does for wasm: one SIMD pass over the logits);
+ * the loss then runs it instead of the tfjs ops of `lossAndGradient`. Inputs `{ logits, labels (int32) }`,
+ * attrs `{ ignoreLabel, denominator }` (-1: the count of labelled pixels), outputs `[loss, dLoss/dLogits]`.
+ */
+const SOFTMAX_CROSS_ENTROPY_KERNEL = 'FcnSoftmaxCrossEntropy';
+
+/**
+ * Scalar loss: the per-pixel cross-entropy summed over counted pixels, divided by `denominator`.
+ * Forward and backward are computed together (the gradient, (softmax − onehot) / denominator on counted
+ * pixels and 0 elsewhere, is kept for the backward pass): one tensor the size of the logits is all the
+ * loss adds to a training step's memory.
+ */
 export function softmaxCrossEntropy(
   logits: tf.Tensor4D,
   labels: tf.Tensor3D,
   options: CrossEntropyOptions = {},
 ): tf.Scalar {
-  const { ignoreLabel = IGNORE_LABEL } = options;
+  checkShapes(logits, labels);
+  const { ignoreLabel = IGNORE_LABEL, denominator } = options;
+  const fused = tf.getKernel(SOFTMAX_CROSS_ENTROPY_KERNEL, tf.getBackend()) !== undefined;
   return tf.tidy(() => {
-    const counting = masked(labels, ignoreLabel, logits.shape[3]);
-    const total = tf.sum(pixelCrossEntropy(logits, counting));
-    if (options.denominator !== undefined)
-      return tf.div(total, Math.max(options.denominator, 1)) as tf.Scalar;
-    const counted = tf.sum(tf.cast(validMask(counting, logits.shape[3]), 'float32'));
-    // No counted pixel at all: the loss is 0 (and so is its gradient), not 0/0.
-    return tf.div(total, tf.maximum(counted, 1)) as tf.Scalar;
+    const y = (labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32')) as tf.Tensor3D;
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [x, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+      const [loss, grad] = fused
+        ? (tf
+            .engine()
+            .runKernel(
+              SOFTMAX_CROSS_ENTROPY_KERNEL,
+              { logits: x, labels: y },
+              { ignoreLabel, denominator: denominator ?? -1 },
+            ) as tf.Tensor[] as [tf.Scalar, tf.Tensor])
+        : lossAndGradient(x, y, ignoreLabel, denominator);
+      save([grad]);
+      return { value: loss, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0]!, dy) };
+    });
+    return op(logits) as tf.Scalar;
   });
+}
+
+/** The loss and its gradient with respect to the logits, from tfjs ops. */
+function lossAndGradient(
+  logits: tf.Tensor4D,
+  labels: tf.Tensor3D,
+  ignoreLabel: number,
+  denominator: number | undefined,
+): [tf.Scalar, tf.Tensor] {
+  const numClasses = logits.shape[3];
+  const counting = masked(labels, ignoreLabel, numClasses);
+  const target = tf.oneHot(counting, numClasses);
+  const logp = tf.logSoftmax(logits, -1);
+  const total = tf.neg(tf.sum(tf.mul(target, logp)));
+  const valid = tf.cast(validMask(counting, numClasses), 'float32');
+  // No counted pixel at all: the loss is 0 (and so is its gradient), not 0/0.
+  const den = denominator !== undefined ? tf.scalar(Math.max(denominator, 1)) : tf.maximum(tf.sum(valid), 1);
+  const grad = tf.div(tf.sub(tf.mul(tf.exp(logp), tf.expandDims(valid, -1)), target), den);
+  return [tf.div(total, den) as tf.Scalar, grad];
 }
 
 /**

@@ -11,6 +11,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * A backend may register this kernel (`@fcn/backends` does for wasm: one SIMD pass per parameter);
+ * `step` then runs it instead of the tfjs ops below, with the same float32 operations in the same order.
+ * Inputs `{ param, grad, momentum? }`, attrs `{ lr, weightDecay, momentum }`, outputs `[param', momentum']`.
+ */
+const SGD_UPDATE_KERNEL = 'FcnSgdUpdate';
+
 /** Parameters keyed by a stable name (the state-dict key), with their group's hyper-parameters. */
 export interface ParamGroup {
   name?: string;
@@ -94,11 +101,21 @@ export class Sgd {
     for (const name of this.slots.keys()) {
       if (!grads.has(name)) throw new Error(`no gradient for parameter '${name}'`);
     }
+    const fused = tf.getKernel(SGD_UPDATE_KERNEL, tf.getBackend()) !== undefined;
     tf.tidy(() => {
       for (const [name, slot] of this.slots) {
         const { lr, weightDecay } = this.groups[slot.group]!;
         const w = slot.variable;
         const g = grads.get(name)!;
+        if (fused) {
+          const inputs: tf.NamedTensorMap = { param: w, grad: g };
+          if (slot.momentum) inputs.momentum = slot.momentum;
+          const attrs = { lr, weightDecay, momentum: this.momentum };
+          const [param, momentum] = tf.engine().runKernel(SGD_UPDATE_KERNEL, inputs, attrs) as tf.Tensor[];
+          if (slot.momentum) slot.momentum.assign(momentum!);
+          w.assign(param!);
+          continue;
+        }
         const decayed = weightDecay === 0 ? g : tf.add(g, tf.mul(w, weightDecay));
         if (slot.momentum) {
           const m = tf.sub(tf.mul(slot.momentum, this.momentum), tf.mul(decayed, lr));

@@ -1,0 +1,78 @@
+/**
+ * `node .bench/profile-step.js [--batch N] [--size HxW] [--momentum M]`: one training step of the
+ * ResNet-18 FCN on wasm, as `@fcn/train` takes it (batchGradients + Sgd), profiled kernel by kernel
+ * with `tf.profile`, and the wasm heap's size (its high-water mark) before and after. For finding
+ * where the step's time goes; not part of any test.
+ */
+import { parseArgs } from 'node:util';
+import { initBackend } from '@fcn/backends/node';
+import { fcn } from '@fcn/models';
+import { batchGradients, disposeGradients, fcnParamGroups, Sgd } from '@fcn/train';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+
+const { values } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '2' },
+    size: { type: 'string', default: '320x480' },
+    momentum: { type: 'string', default: '0' },
+    steps: { type: 'string', default: '2' },
+    /** Kernels to unregister after start-up (e.g. FcnSgdUpdate,Exp), to time the paths without them. */
+    without: { type: 'string', default: '' },
+  },
+});
+const batch = Number(values.batch);
+const [height, width] = values.size.split('x').map(Number) as [number, number];
+const classes = 21;
+
+await initBackend({ backend: 'wasm', log: (l) => process.stderr.write(`${l}\n`) });
+for (const name of values.without.split(',').filter(Boolean)) tf.unregisterKernel(name, 'wasm');
+const wasm = tf.backend() as BackendWasm;
+const heapBytes = () =>
+  (wasm.wasm as unknown as { wasmMemory: WebAssembly.Memory }).wasmMemory.buffer.byteLength;
+const model = fcn({ numClasses: classes, variant: '32s', trunk: 'resnet18', seed: 0 });
+const groups = fcnParamGroups(model, {});
+const params = groups.flatMap((g) => g.params);
+const sgd = new Sgd(groups, { lr: 0.1, weightDecay: 1e-3, momentum: Number(values.momentum) });
+const x = tf.randomNormal([batch, height, width, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+const labels = tf.randomUniform([batch, height, width], 0, classes, 'int32', 2) as tf.Tensor3D;
+const step = async () => {
+  const out = await batchGradients(model, params, x, labels, { numClasses: classes });
+  sgd.step(out.grads);
+  disposeGradients(out.grads);
+  await params.at(-1)![1].data();
+};
+const heapBefore = heapBytes();
+for (let s = 0; s < Number(values.steps); s++) {
+  const t0 = performance.now();
+  await step();
+  process.stderr.write(`step ${s + 1}: ${Math.round(performance.now() - t0)} ms\n`);
+}
+const before = tf.memory().numTensors;
+const t0 = performance.now();
+const info = await tf.profile(step);
+const wall = performance.now() - t0;
+const byKernel = new Map<string, { ms: number; count: number }>();
+for (const k of info.kernels) {
+  const e = byKernel.get(k.name) ?? { ms: 0, count: 0 };
+  e.ms += k.kernelTimeMs as number;
+  e.count += 1;
+  byKernel.set(k.name, e);
+}
+const total = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
+console.log(
+  `batch ${batch} ${height}x${width}: profiled step ${Math.round(wall)} ms wall, ${Math.round(total)} ms in kernels`,
+);
+for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms)) {
+  if (e.ms < total * 0.002) continue;
+  console.log(
+    `${name.padEnd(28)} ${e.ms.toFixed(0).padStart(6)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  x${e.count}`,
+  );
+}
+console.log(
+  `heap ${(heapBefore / 2 ** 20).toFixed(0)} MiB before the steps, ${(heapBytes() / 2 ** 20).toFixed(0)} MiB after; tf.profile peakBytes ${(info.peakBytes / 2 ** 20).toFixed(0)} MiB; numTensors ${before} → ${tf.memory().numTensors}`,
+);
+tf.dispose([x, labels]);
+sgd.dispose();
+model.dispose();
+process.exit(0);

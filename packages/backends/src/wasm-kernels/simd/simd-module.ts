@@ -1,0 +1,78 @@
+/**
+ * The project's own SIMD kernels (`*-code.ts`), assembled into one small WebAssembly module that
+ * imports the tfjs wasm backend's memory, so they read and write tensors in place on its heap. One
+ * instance per tfjs module (the picker may rebuild that module to change the thread count); the
+ * kernels run on the calling thread.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { batchNormFunctions } from './batch-norm-code.js';
+import { expFunction } from './exp-code.js';
+import { sgdFunctions } from './sgd-code.js';
+import { softmaxXentFunction } from './softmax-xent-code.js';
+import { encodeModule } from './wasm-encoding.js';
+
+type Fn = (...args: number[]) => number;
+type SumsFn = (...args: number[]) => void;
+
+export interface SimdKernels {
+  exp(x: number, out: number, n: number): void;
+  sgd: Fn;
+  sgd_wd: Fn;
+  sgd_mom: Fn;
+  sgd_mom_wd: Fn;
+  xent: Fn;
+  bn_sum_v: SumsFn;
+  bn_sum_s: SumsFn;
+  bn_sqdiff_v: SumsFn;
+  bn_sqdiff_s: SumsFn;
+  bn_grad_sums_v: SumsFn;
+  bn_grad_sums_s: SumsFn;
+  bn_apply_v: SumsFn;
+  bn_apply_s: SumsFn;
+  bn_dx_v: SumsFn;
+  bn_dx_s: SumsFn;
+}
+
+const functions = () => [expFunction(), ...sgdFunctions(), softmaxXentFunction(), ...batchNormFunctions()];
+
+/** The module's bytes for a shared (threaded tfjs build) or plain memory. */
+export function simdModuleBytes(sharedMemory: boolean): Uint8Array {
+  return encodeModule(
+    functions().map((f) => f.spec()),
+    sharedMemory,
+  );
+}
+
+let supported: boolean | undefined;
+
+/** Whether this engine runs the module (WebAssembly SIMD); the fused kernels are registered only then. */
+export function simdSupported(): boolean {
+  supported ??= WebAssembly.validate(simdModuleBytes(false) as BufferSource);
+  return supported;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+/** The tfjs module's memory: imported by the threaded build (`wasmMemory`), exported by the others. */
+export function tfjsMemory(backend: BackendWasm): WebAssembly.Memory {
+  const module = backend.wasm as unknown as {
+    wasmMemory?: WebAssembly.Memory;
+    asm?: { memory?: WebAssembly.Memory };
+  };
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error('the tfjs wasm module exposes no memory');
+  return memory;
+}
+
+/** The kernels bound to `backend`'s memory (instantiated on first use; a small synchronous compile). */
+export function simdKernels(backend: BackendWasm): SimdKernels {
+  const memory = tfjsMemory(backend);
+  let kernels = instances.get(memory);
+  if (!kernels) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(simdModuleBytes(shared) as BufferSource);
+    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
