@@ -31,7 +31,9 @@ describe('estimateTrainingMemory', () => {
     },
   );
 
-  it('holds for a torchvision FCN trained with its aux head too (whose parameters then get gradients)', async () => {
+  it('holds for a torchvision FCN trained with its aux head too (whose parameters then get gradients)', {
+    timeout: 300_000,
+  }, async () => {
     const model = torchvisionFcn({ blocks: [1, 1, 1, 1], numClasses: 3, aux: true, seed: 1 });
     const params = fcnParamGroups(model, { trunkPrefix: model.trunkPrefix }).flatMap((g) => g.params);
     const crop = [16, 24] as const;

@@ -59,7 +59,7 @@ describe('torchvision FCN weight files', () => {
     pth = new Uint8Array(readFileSync(join(dir, 'state.pth')));
     state = readSafetensors(readFileSync(join(dir, 'state.safetensors')));
     io = readSafetensors(readFileSync(join(dir, 'io.safetensors')));
-  });
+  }, 180_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
