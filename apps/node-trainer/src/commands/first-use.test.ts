@@ -5,12 +5,10 @@
  * own URLs lead nowhere, so everything comes from `FCN_MIRROR` into `FCN_CACHE_DIR` on first use and
  * from the cache after.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { decodeLabelPng, generateSyntheticVoc, VOC2012, type VocSource } from '@fcn/data';
 import { closedPortUrl, type FixtureServer, startFixtureServer, tarFolder } from '@fcn/hub/testing';
 import { fromWeights, MODEL_ZOO, TorchvisionFCN } from '@fcn/models';
@@ -18,20 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Catalogue, CatalogueModel } from '../catalogue.js';
 import { buildProgram } from '../program.js';
 import { runCli, startTestBackend } from '../testing/run-cli.js';
-
-const PYTHON = '/usr/bin/python3';
-const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
-const SCRIPT = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'packages',
-  'models',
-  'scripts',
-  'torchvision_fcn_photo.py',
-);
+import { makeTorchvisionPhotoFixture, PHOTO, runTorch } from '../testing/torchvision-photo.js';
 
 let work: string;
 let server: FixtureServer;
@@ -54,19 +39,11 @@ function entry(name: 'fcn_resnet50' | 'resnet18', bytes: Uint8Array, closed: str
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'fcn-first-use-'));
-  try {
-    await promisify(execFile)(PYTHON, [SCRIPT, PHOTO, work]);
-  } catch (error) {
-    throw new Error(
-      `${SCRIPT} needs ${PYTHON} with torch, torchvision and scikit-image's photos ` +
-        `(apt-get install python3-torch python3-torchvision python3-skimage): ${(error as Error).message}`,
-    );
-  }
-  const info = JSON.parse(await readFile(join(work, 'info.json'), 'utf8'));
-  photoSize = [info.width, info.height];
+  const photo = await makeTorchvisionPhotoFixture(work);
+  photoSize = [photo.width, photo.height];
   await startTestBackend();
   // torchvision's own ResNet-18 (random weights), saved by torch.save as torchvision's file is.
-  await promisify(execFile)(PYTHON, [
+  await runTorch([
     '-c',
     `import torch, torchvision; torch.manual_seed(0); torch.save(torchvision.models.resnet18().state_dict(), '${join(work, 'resnet18.pth')}')`,
   ]);
@@ -93,7 +70,7 @@ beforeAll(async () => {
     checksum: { algorithm: 'sha1', hex: createHash('sha1').update(vocTar).digest('hex') },
     sizeBytes: vocTar.length,
   };
-  const fcnBytes = new Uint8Array(await readFile(join(work, 'model.pth')));
+  const fcnBytes = new Uint8Array(await readFile(photo.pth));
   catalogue = {
     models: [entry('fcn_resnet50', fcnBytes, closed), entry('resnet18', trunkBytes, closed)],
     data: [voc],

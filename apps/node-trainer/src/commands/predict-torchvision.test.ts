@@ -5,31 +5,16 @@
  * mask of a real photo (scikit-image's cat, from Debian's python3-skimage) must equal PyTorch's
  * `model(x)['out'].argmax(1)` wherever PyTorch's top-2 margin is clear.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { decodeLabelPng } from '@fcn/data';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resizeLabels } from '../label-resize.js';
 import { runCli } from '../testing/run-cli.js';
+import { makeTorchvisionPhotoFixture, PHOTO } from '../testing/torchvision-photo.js';
 
-const PYTHON = '/usr/bin/python3';
-const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
-const SCRIPT = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'packages',
-  'models',
-  'scripts',
-  'torchvision_fcn_photo.py',
-);
 /** PyTorch's top-2 logit margin, as a share of the logits' spread, below which a pixel may flip. */
 const CLEAR_MARGIN = 0.02;
 
@@ -39,24 +24,8 @@ let margin: Float32Array;
 let logitStd: number;
 
 beforeAll(async () => {
-  if (!existsSync(PHOTO)) {
-    throw new Error(
-      `${PHOTO} is missing: install scikit-image's sample photos (apt-get install python3-skimage)`,
-    );
-  }
-  try {
-    await promisify(execFile)(PYTHON, ['-c', 'import torch, torchvision']);
-  } catch {
-    throw new Error(
-      `${PYTHON} cannot import torch and torchvision: install them (apt-get install python3-torch python3-torchvision)`,
-    );
-  }
   dir = await mkdtemp(join(tmpdir(), 'fcn-predict-tv-'));
-  await promisify(execFile)(PYTHON, [SCRIPT, PHOTO, dir]);
-  expected = new Uint8Array(await readFile(join(dir, 'labels.u8')));
-  const bytes = await readFile(join(dir, 'margin.f32'));
-  margin = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  logitStd = JSON.parse(await readFile(join(dir, 'info.json'), 'utf8')).logitStd;
+  ({ labels: expected, margin, logitStd } = await makeTorchvisionPhotoFixture(dir));
 }, 120_000);
 
 afterAll(async () => {
