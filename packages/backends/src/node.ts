@@ -17,6 +17,7 @@ export {
 export type { BackendResult, Fallback } from './picker/backend-result.js';
 export { BackendUnavailableError } from './picker/backend-unavailable.js';
 export { initBackend, type NodeBackendOptions, type NodeBackendResult } from './picker/node/init-backend.js';
+export type { InstallContext, PackageManager } from './picker/node/install-hint.js';
 export type { NativePackageLoader } from './picker/node/native-package.js';
 export { MAX_WASM_THREADS } from './picker/node/wasm-threads.js';
 export { WASM_HEAP_MAX_BYTES } from './picker/wasm-heap.js';

@@ -31,18 +31,23 @@ function fakeLoader(
 describe('initBackend (Node)', () => {
   it('auto: falls through to wasm with 2 threads when tfjs-node is absent, saying why on one line', async () => {
     const lines: string[] = [];
-    const result = await initBackend({ threads: 2, nativeLoader: fakeLoader({}), log: (l) => lines.push(l) });
+    const result = await initBackend({
+      threads: 2,
+      nativeLoader: fakeLoader({}),
+      log: (l) => lines.push(l),
+      install: { packageManager: 'pnpm', app: '@fcn/node-trainer' },
+    });
     expect(tf.getBackend()).toBe('wasm');
     expect(result).toMatchObject({ name: 'wasm', threads: 2, memoryLimitBytes: WASM_HEAP_MAX_BYTES });
     expect(result.reason).toBe('auto: passed over tensorflow-gpu, tensorflow');
     expect(result.fallbacks).toEqual([
       {
         backend: 'tensorflow-gpu',
-        why: `@tensorflow/tfjs-node-gpu is not installed (pnpm add @tensorflow/tfjs-node-gpu@${tf.version_core} in apps/node-trainer to use it)`,
+        why: `@tensorflow/tfjs-node-gpu is not installed (pnpm add @tensorflow/tfjs-node-gpu@${tf.version_core} in @fcn/node-trainer to use it)`,
       },
       {
         backend: 'tensorflow',
-        why: `@tensorflow/tfjs-node is not installed (pnpm add @tensorflow/tfjs-node@${tf.version_core} in apps/node-trainer to use it)`,
+        why: `@tensorflow/tfjs-node is not installed (pnpm add @tensorflow/tfjs-node@${tf.version_core} in @fcn/node-trainer to use it)`,
       },
     ]);
     expect(lines).toHaveLength(1);
@@ -57,12 +62,16 @@ describe('initBackend (Node)', () => {
       '@tensorflow/tfjs-node-gpu': 'binding-missing',
       '@tensorflow/tfjs-node': 'import-throws',
     });
-    const result = await initBackend({ threads: 1, nativeLoader: loader, appDir: 'apps/x' });
+    const result = await initBackend({
+      threads: 1,
+      nativeLoader: loader,
+      install: { packageManager: 'npm', app: 'my-app' },
+    });
     expect(result.name).toBe('wasm');
     expect(loader.imported).toEqual(['/app/node_modules/@tensorflow/tfjs-node']);
     expect(result.fallbacks.map((f) => f.why)).toEqual([
       '@tensorflow/tfjs-node-gpu is installed but its native binding lib/napi-v*/tfjs_binding.node is missing ' +
-        '(its install script did not finish: pnpm rebuild @tensorflow/tfjs-node-gpu in apps/x)',
+        '(its install script did not finish: npm rebuild @tensorflow/tfjs-node-gpu in my-app)',
       '@tensorflow/tfjs-node failed to load: libtensorflow.so.2: cannot open shared object file',
     ]);
   });
@@ -76,8 +85,14 @@ describe('initBackend (Node)', () => {
   });
 
   it('by name: an unavailable backend is a one-line error naming the fix', async () => {
-    await expect(initBackend({ backend: 'tensorflow', nativeLoader: fakeLoader({}) })).rejects.toThrow(
-      `backend 'tensorflow' is unavailable: @tensorflow/tfjs-node is not installed (pnpm add @tensorflow/tfjs-node@${tf.version_core} in apps/node-trainer to use it)`,
+    await expect(
+      initBackend({
+        backend: 'tensorflow',
+        nativeLoader: fakeLoader({}),
+        install: { packageManager: 'yarn' },
+      }),
+    ).rejects.toThrow(
+      `backend 'tensorflow' is unavailable: @tensorflow/tfjs-node is not installed (yarn add @tensorflow/tfjs-node@${tf.version_core} to use it)`,
     );
   });
 

@@ -10,6 +10,7 @@ import {
 import type { BackendResult, StartedBackend } from '../backend-result.js';
 import { setCpuBackend } from '../cpu-backend.js';
 import { startFirst } from '../start-first.js';
+import { type InstallContext, installContext } from './install-hint.js';
 import { startNativeBackend } from './native-backend.js';
 import { type NativePackageLoader, nodePackageLoader } from './native-package.js';
 import { startWasmNode } from './wasm-node.js';
@@ -23,8 +24,11 @@ export interface NodeBackendOptions {
   threads?: number;
   /** Gets the one-line summary once the backend is set. */
   log?: (line: string) => void;
-  /** The app to name in "pnpm add … in <appDir>" hints; default `apps/node-trainer`. */
-  appDir?: string;
+  /**
+   * The package manager and package that install hints name ("pnpm add … in my-app"); default: the one
+   * that started this process (`npm_config_user_agent`, else npm) and the package of its main script.
+   */
+  install?: InstallContext;
   /** Finds and imports tfjs-node(-gpu); tests inject fakes. */
   nativeLoader?: NativePackageLoader;
   /** Loads the optional `webgpu` package; tests inject fakes. */
@@ -60,12 +64,12 @@ async function startNodeBackend(
     case 'tensorflow':
       return startNativeBackend(name, {
         loader: options.nativeLoader ?? nodePackageLoader(),
-        appDir: options.appDir ?? 'apps/node-trainer',
+        install: options.install ?? installContext(),
       });
     case 'wasm':
       return startWasmNode({ threads });
     case 'webgpu':
-      return startWebGpuNode(options.loadDawn);
+      return startWebGpuNode(options.loadDawn, options.install);
     case 'cpu':
       await setCpuBackend();
       return { memoryLimitBytes: totalmem(), details: [] };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { getBackend, setBackend, version_core } from '@tensorflow/tfjs-core';
 import type { StartedBackend } from '../backend-result.js';
 import { BackendUnavailableError, firstLine } from '../backend-unavailable.js';
+import { addCommand, type InstallContext, rebuildCommand } from './install-hint.js';
 import type { NativePackageLoader } from './native-package.js';
 
 /** The npm package behind each native backend. */
@@ -15,8 +16,8 @@ export type NativeBackendName = keyof typeof NATIVE_PACKAGES;
 
 export interface NativeStartOptions {
   loader: NativePackageLoader;
-  /** Where to tell the user to `pnpm add` the package, e.g. `apps/node-trainer`. */
-  appDir: string;
+  /** Whose package manager and package the install hints name. */
+  install: InstallContext;
 }
 
 /**
@@ -34,13 +35,13 @@ export async function startNativeBackend(
   const packageDir = options.loader.resolvePackage(pkg);
   if (packageDir == null) {
     throw unavailable(
-      `${pkg} is not installed (pnpm add ${pkg}@${version_core} in ${options.appDir} to use it)`,
+      `${pkg} is not installed (${addCommand(`${pkg}@${version_core}`, options.install)} to use it)`,
     );
   }
   if (options.loader.findBinding(packageDir) == null) {
     throw unavailable(
       `${pkg} is installed but its native binding lib/napi-v*/tfjs_binding.node is missing ` +
-        `(its install script did not finish: pnpm rebuild ${pkg} in ${options.appDir})`,
+        `(its install script did not finish: ${rebuildCommand(pkg, options.install)})`,
     );
   }
   try {

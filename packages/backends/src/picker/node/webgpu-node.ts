@@ -5,6 +5,7 @@ import { setBackend } from '@tensorflow/tfjs-core';
 import type { StartedBackend } from '../backend-result.js';
 import { BackendUnavailableError, firstLine } from '../backend-unavailable.js';
 import { adapterInfo, describeAdapter, type GpuLike, softwareAdapterReason } from '../gpu-adapter.js';
+import { addCommand, type InstallContext, installContext } from './install-hint.js';
 
 /** The parts of the npm `webgpu` package (Dawn for Node) the picker uses. */
 export interface DawnModule {
@@ -30,14 +31,17 @@ const loadDawnPackage: LoadDawn = async () => {
  * is imported, since that checks for `navigator.gpu` as it loads. Only used when asked for by name.
  * The memory limit is the adapter's largest buffer (`maxBufferSize`), the biggest one tensor can be.
  */
-export async function startWebGpuNode(loadDawn: LoadDawn = loadDawnPackage): Promise<StartedBackend> {
+export async function startWebGpuNode(
+  loadDawn: LoadDawn = loadDawnPackage,
+  install: InstallContext = installContext(),
+): Promise<StartedBackend> {
   const unavailable = (why: string) => new BackendUnavailableError('webgpu', why);
   let dawn: DawnModule;
   try {
     dawn = await loadDawn();
   } catch (error) {
     throw unavailable(
-      `the optional 'webgpu' package (Dawn) did not load: ${firstLine(error)} (pnpm add webgpu)`,
+      `the optional 'webgpu' package (Dawn) did not load: ${firstLine(error)} (${addCommand('webgpu', install)})`,
     );
   }
   Object.assign(globalThis, dawn.globals);
