@@ -9,7 +9,7 @@ const SHIPPED = {
   layers: ['init'],
   models: ['init', 'layers'],
   data: [],
-  train: ['init', 'layers', 'models', 'data'],
+  train: ['layers', 'models', 'data'],
   backends: [],
   hub: [],
 };
@@ -56,6 +56,13 @@ module.exports = {
         reachable: true,
       },
     })),
+    {
+      name: 'no-circular',
+      comment: 'no import cycle, within a package or across packages',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'no-app-imports',
       comment: 'a package or an app never imports an app (apps are leaves)',
