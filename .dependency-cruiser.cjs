@@ -79,6 +79,13 @@ module.exports = {
       to: { path: '^packages/', pathNot: [`^packages/$2/`, ENTRY] },
     },
     {
+      name: 'no-relative-cross-package',
+      comment: 'another package is imported by its name, never by a relative path (even to its entry)',
+      severity: 'error',
+      from: { path: '^(packages|apps)/([^/]+)/' },
+      to: { path: '^(packages|apps)/', pathNot: '^(packages|apps)/$2/', dependencyTypes: ['local'] },
+    },
+    {
       name: 'not-to-dev-dep',
       comment:
         'code a package ships imports no devDependency (tsup would bundle it): move it to dependencies or peerDependencies',
