@@ -9,7 +9,7 @@ import type { TorchvisionFcnConfig } from './torchvision-fcn/config.js';
 
 /** Tensors an op leaves alive until the backward pass, by kind (counted from the layers' code). */
 const CONV = 1; // the output (its input is counted as the previous op's output)
-const BN = 2; // x̂ (saved for the fused gradient) and the output
+const BN = 1; // the output (the fused gradient keeps x, the conv's output, and recomputes x̂)
 const RELU = 1;
 const ADD = 1;
 /** Dropout keeps its mask and its output. */

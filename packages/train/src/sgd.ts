@@ -102,11 +102,12 @@ export class Sgd {
       if (!grads.has(name)) throw new Error(`no gradient for parameter '${name}'`);
     }
     const fused = tf.getKernel(SGD_UPDATE_KERNEL, tf.getBackend()) !== undefined;
-    tf.tidy(() => {
-      for (const [name, slot] of this.slots) {
-        const { lr, weightDecay } = this.groups[slot.group]!;
-        const w = slot.variable;
-        const g = grads.get(name)!;
+    for (const [name, slot] of this.slots) {
+      const { lr, weightDecay } = this.groups[slot.group]!;
+      const w = slot.variable;
+      const g = grads.get(name)!;
+      // One tidy per parameter: a parameter's temporaries are freed before the next one's are made.
+      tf.tidy(() => {
         if (fused) {
           const inputs: tf.NamedTensorMap = { param: w, grad: g };
           if (slot.momentum) inputs.momentum = slot.momentum;
@@ -114,7 +115,7 @@ export class Sgd {
           const [param, momentum] = tf.engine().runKernel(SGD_UPDATE_KERNEL, inputs, attrs) as tf.Tensor[];
           if (slot.momentum) slot.momentum.assign(momentum!);
           w.assign(param!);
-          continue;
+          return;
         }
         const decayed = weightDecay === 0 ? g : tf.add(g, tf.mul(w, weightDecay));
         if (slot.momentum) {
@@ -124,8 +125,8 @@ export class Sgd {
         } else {
           w.assign(tf.sub(w, tf.mul(decayed, lr)));
         }
-      }
-    });
+      });
+    }
   }
 
   /** Change a group's learning rate (by name or index), e.g. for a schedule. */

@@ -1,0 +1,57 @@
+/**
+ * `@fcn/train`'s training-memory estimate against the peak of a real training step on wasm with the
+ * fused kernels (what `fcn train` and `fcn bench` size their micro-batches for). The full-size
+ * measurements (ResNet-18 FCN at 160x224, 320x480, 512x512) are in the train package's README.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { fcn } from '@fcn/models';
+import {
+  batchGradients,
+  disposeGradients,
+  estimateTrainingMemory,
+  fcnParamGroups,
+  parameterMemory,
+  Sgd,
+} from '@fcn/train';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWasmWithTrainingKernels } from './compare-backends.js';
+
+describe('the training-memory estimate on wasm', () => {
+  beforeAll(useWasmWithTrainingKernels);
+
+  it.each([
+    { width: 32, crop: [128, 192], batch: 2 },
+    { width: 16, crop: [192, 256], batch: 2 },
+  ] as const)(
+    'is within 25% above the peak of an SGD step (width $width, $crop, batch $batch)',
+    async ({ width, crop, batch }) => {
+      const model = fcn({ trunk: { arch: 'resnet18', width }, numClasses: 21, variant: '32s', seed: 1 });
+      const groups = fcnParamGroups(model);
+      const params = groups.flatMap((g) => g.params);
+      const sgd = new Sgd(groups, { lr: 0.1, momentum: 0.9, weightDecay: 1e-3 });
+      const x = tf.randomUniform([batch, ...crop, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+      const y = tf.randomUniform([batch, ...crop], 0, 21, 'int32', 2) as tf.Tensor3D;
+      // Whatever else is alive in this process is not the step's: count only the model, the optimiser's
+      // momentum and the batch (which the estimate includes) among the bytes alive before.
+      const own = (2 * model.numParameters() + x.size) * 4 + y.size * 4;
+      const before = tf.memory().numBytes;
+      const tensorsBefore = tf.memory().numTensors;
+      const profile = await tf.profile(async () => {
+        const out = await batchGradients(model, params, x, y, { numClasses: 21 });
+        sgd.step(out.grads);
+        disposeGradients(out.grads);
+      });
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+      const measured = profile.peakBytes - (before - own);
+      const estimated =
+        batch * estimateTrainingMemory(model.config, crop).bytes + parameterMemory(model.numParameters());
+      expect(estimated).toBeGreaterThanOrEqual(measured);
+      expect(estimated).toBeLessThanOrEqual(1.25 * measured);
+      tf.dispose([x, y]);
+      sgd.dispose();
+      model.dispose();
+    },
+  );
+});
