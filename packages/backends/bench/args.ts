@@ -12,6 +12,8 @@ export interface BenchOptions {
   /** Time the cpu backend at every batch size, training step included (slow: minutes per step). */
   cpuFull: boolean;
   torch: boolean;
+  /** Time torchvision's FCN-ResNet50 eval forward on wasm (and PyTorch) at this size; null: skip it. */
+  resnet50: { height: number; width: number } | null;
 }
 
 export const DEFAULT_BACKENDS = ['tensorflow', 'wasm', 'webgpu', 'cpu'];
@@ -31,6 +33,9 @@ next to PyTorch (bench/pytorch_fcn.py) measured in the same run.
                          (default: smallest batch, forward only, one run: ~100x slower than PyTorch)
                          webgpu on a software adapter (Mesa lavapipe) is always timed at the smallest
                          batch, one run after one warm-up, and named 'webgpu (lavapipe)'
+  --resnet50-size HxW    also time torchvision's FCN-ResNet50 inference (eval forward, batch 1) on
+                         wasm and in PyTorch at this size (default 512x512)
+  --no-resnet50          skip the FCN-ResNet50 rows
   --no-torch             skip the PyTorch reference
   --json                 print one JSON object instead of the table
   -h, --help             this text`;
@@ -55,6 +60,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | null {
       size: { type: 'string', default: '320x480' },
       'cpu-full': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
+      'resnet50-size': { type: 'string', default: '512x512' },
+      'no-resnet50': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -74,6 +81,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions | null {
   if (height % 32 !== 0 || width % 32 !== 0) {
     throw new Error(`--size: height and width must be multiples of 32 for the FCN, got ${values.size}`);
   }
+  const r50 = /^(\d+)x(\d+)$/.exec(values['resnet50-size']);
+  if (!r50) throw new Error(`--resnet50-size expects HxW, e.g. 512x512, got '${values['resnet50-size']}'`);
+  const resnet50 = values['no-resnet50']
+    ? null
+    : { height: positiveInt('resnet50-size', r50[1]!), width: positiveInt('resnet50-size', r50[2]!) };
   const batches = list(values.batches).map((b) => positiveInt('batches', b));
   const backends = list(values.backends);
   if (batches.length === 0) throw new Error('--batches is empty');
@@ -88,5 +100,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | null {
     json: values.json,
     cpuFull: values['cpu-full'],
     torch: !values['no-torch'],
+    resnet50,
   };
 }

@@ -16,6 +16,13 @@ import {
   RESNET18_TRUNK_PARAMETERS,
   trunkParameterCount,
 } from './resnet18-fcn.js';
+import {
+  formatResnet50Table,
+  measureResnet50,
+  RESNET50_FCN_PARAMETERS,
+  type Resnet50Row,
+  runPytorchResnet50,
+} from './resnet50-fcn.js';
 import { SOFTWARE_GPU_QUICK, softwareGpuLabel } from './software-gpu.js';
 import { formatTable, type Row } from './table.js';
 
@@ -82,6 +89,26 @@ async function main(): Promise<number> {
     notes.push('PyTorch reference skipped (--no-torch)');
   }
   const torchRow = (batch: number) => torch?.report?.results.find((r) => r.batch === batch);
+
+  // torchvision's FCN-ResNet50, inference only, on wasm beside PyTorch (batch 1).
+  const resnet50Rows: Resnet50Row[] = [];
+  const r50 = options.resnet50 && options.backends.includes('wasm') ? options.resnet50 : null;
+  const r50Run = r50 ? { batch: 1, ...r50, warmup: options.warmup, iters: options.iters } : null;
+  if (r50Run && options.torch) {
+    progress(
+      `torch: FCN-ResNet50 1 x ${r50Run.height}x${r50Run.width}, running bench/pytorch_fcn_resnet50.py …`,
+    );
+    const run = runPytorchResnet50(r50Run);
+    if (run.report) {
+      resnet50Rows.push({
+        backend: 'torch',
+        forwardMs: run.report.forward_ms,
+        forwardRunsMs: run.report.forward_runs_ms,
+      });
+    } else {
+      notes.push(`PyTorch FCN-ResNet50 reference skipped: ${run.skipped} (command: ${run.command})`);
+    }
+  }
 
   for (const backend of options.backends) {
     const info: BackendInfo = { backend };
@@ -152,6 +179,21 @@ async function main(): Promise<number> {
     } finally {
       model.dispose();
     }
+    if (r50Run && backend === 'wasm') {
+      const row = await measureResnet50(backend, { ...r50Run, progress });
+      const torchMs = resnet50Rows.find((r) => r.backend === 'torch')?.forwardMs;
+      if (torchMs !== undefined) row.forwardVsTorch = row.forwardMs / torchMs;
+      if (row.tensorsAfter !== row.tensorsBefore) {
+        leaks.push({
+          backend,
+          batch: 1,
+          phase: 'FCN-ResNet50 forward',
+          before: row.tensorsBefore!,
+          after: row.tensorsAfter!,
+        });
+      }
+      resnet50Rows.push(row);
+    }
   }
 
   const leakLines = leaks.map(
@@ -166,6 +208,9 @@ async function main(): Promise<number> {
       torch: torch?.report ?? { skipped: torch?.skipped ?? '--no-torch' },
       backends: infos,
       rows,
+      resnet50: r50Run
+        ? { input: { ...r50Run, channels: 3, classes: NUM_CLASSES }, rows: resnet50Rows }
+        : null,
       notes,
       leaks,
     };
@@ -179,6 +224,16 @@ async function main(): Promise<number> {
       formatTable(rows),
       '',
     ];
+    if (r50Run && resnet50Rows.length > 0) {
+      lines.push(
+        `FCN-ResNet50 (torchvision fcn_resnet50, ${RESNET50_FCN_PARAMETERS.toLocaleString('en')} parameters, no aux ` +
+          `head), eval forward of 1 x ${r50Run.height} x ${r50Run.width} x 3, ${NUM_CLASSES} classes; median of ` +
+          `${r50Run.iters} after ${r50Run.warmup} warm-up`,
+        '',
+        formatResnet50Table(resnet50Rows),
+        '',
+      );
+    }
     if (torch?.report) {
       const t = torch.report;
       lines.push(

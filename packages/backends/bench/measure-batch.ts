@@ -6,7 +6,7 @@ import type { Module } from '@fcn/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Row } from './table.js';
 import { formatMs, type Timing, timeMedian, warmUp } from './timing.js';
-import { forwardPass, type SgdOptions, trainStep } from './train-step.js';
+import { forwardPass, makeSgd, type SgdOptions, trainStep } from './train-step.js';
 
 export interface MeasureOptions {
   backend: string;
@@ -39,6 +39,7 @@ export async function measureBatch(model: Module, o: MeasureOptions): Promise<{ 
   const x = tf.randomNormal([o.batch, o.height, o.width, 3], 0, 1, 'float32', 1234 + o.batch);
   const labels = tf.randomUniform([o.batch, o.height, o.width], 0, o.numClasses, 'int32', 4321 + o.batch);
   const expected = [o.batch, o.height, o.width, o.numClasses];
+  const sgd = makeSgd(model, o.sgd);
 
   // Both in training mode (batch statistics), as PyTorch's reference.
   const phases: { name: string; action: () => Promise<void>; record: (t: Timing) => void }[] = [
@@ -60,7 +61,7 @@ export async function measureBatch(model: Module, o: MeasureOptions): Promise<{ 
     phases.push({
       name: 'step',
       action: async () => {
-        const loss = await trainStep(model, x, labels, o.numClasses, o.sgd);
+        const loss = await trainStep(model, x, labels, sgd);
         if (!Number.isFinite(loss)) throw new Error(`${label}: training loss is ${loss}`);
       },
       record: (t) => {
@@ -86,6 +87,7 @@ export async function measureBatch(model: Module, o: MeasureOptions): Promise<{ 
     }
   } finally {
     tf.dispose([x, labels]);
+    sgd.dispose();
   }
   const tensorsAtEnd = tf.memory().numTensors;
   if (tensorsAtEnd !== tensorsAtStart) {

@@ -6,8 +6,15 @@
  */
 import { parseArgs } from 'node:util';
 import { initBackend } from '@fcn/backends/node';
-import { fcn } from '@fcn/models';
-import { batchGradients, disposeGradients, fcnParamGroups, Sgd } from '@fcn/train';
+import { fcn, torchvisionFcn } from '@fcn/models';
+import {
+  batchGradients,
+  disposeGradients,
+  estimateTrainingMemory,
+  fcnParamGroups,
+  parameterMemory,
+  Sgd,
+} from '@fcn/train';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -19,6 +26,10 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '2' },
     /** Kernels to unregister after start-up (e.g. FcnSgdUpdate,Exp), to time the paths without them. */
     without: { type: 'string', default: '' },
+    /** Profile torchvision's FCN-ResNet50 eval forward instead of a ResNet-18 FCN training step. */
+    resnet50: { type: 'boolean', default: false },
+    /** Also list the slowest single kernel calls with their shapes. */
+    calls: { type: 'string', default: '0' },
   },
 });
 const batch = Number(values.batch);
@@ -30,17 +41,34 @@ for (const name of values.without.split(',').filter(Boolean)) tf.unregisterKerne
 const wasm = tf.backend() as BackendWasm;
 const heapBytes = () =>
   (wasm.wasm as unknown as { wasmMemory: WebAssembly.Memory }).wasmMemory.buffer.byteLength;
-const model = fcn({ numClasses: classes, variant: '32s', trunk: 'resnet18', seed: 0 });
+const model = values.resnet50
+  ? torchvisionFcn({ arch: 'resnet50', numClasses: classes, seed: 0 }).eval()
+  : fcn({ numClasses: classes, variant: '32s', trunk: 'resnet18', seed: 0 });
 const groups = fcnParamGroups(model, {});
 const params = groups.flatMap((g) => g.params);
 const sgd = new Sgd(groups, { lr: 0.1, weightDecay: 1e-3, momentum: Number(values.momentum) });
 const x = tf.randomNormal([batch, height, width, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
 const labels = tf.randomUniform([batch, height, width], 0, classes, 'int32', 2) as tf.Tensor3D;
 const step = async () => {
+  if (values.resnet50) {
+    const sum = tf.tidy(() => tf.sum(model.forward(x)));
+    await sum.data();
+    sum.dispose();
+    return;
+  }
   const out = await batchGradients(model, params, x, labels, { numClasses: classes });
   sgd.step(out.grads);
   disposeGradients(out.grads);
   await params.at(-1)![1].data();
+};
+const listCalls = (kernels: Awaited<ReturnType<typeof tf.profile>>['kernels']) => {
+  const top = [...kernels].sort((a, b) => (b.kernelTimeMs as number) - (a.kernelTimeMs as number));
+  for (const k of top.slice(0, Number(values.calls))) {
+    const shapes = k.inputShapes.map((s: number[]) => `[${s}]`).join(' ');
+    console.log(
+      `  ${k.name.padEnd(24)} ${(k.kernelTimeMs as number).toFixed(1).padStart(8)} ms  ${shapes} -> [${k.outputShapes[0]}]`,
+    );
+  }
 };
 const heapBefore = heapBytes();
 for (let s = 0; s < Number(values.steps); s++) {
@@ -69,8 +97,16 @@ for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms)) {
     `${name.padEnd(28)} ${e.ms.toFixed(0).padStart(6)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  x${e.count}`,
   );
 }
+listCalls(info.kernels);
 console.log(
   `heap ${(heapBefore / 2 ** 20).toFixed(0)} MiB before the steps, ${(heapBytes() / 2 ** 20).toFixed(0)} MiB after; tf.profile peakBytes ${(info.peakBytes / 2 ** 20).toFixed(0)} MiB; numTensors ${before} → ${tf.memory().numTensors}`,
+);
+const estimate = values.resnet50
+  ? 0
+  : batch * estimateTrainingMemory(model.config, [height, width]).bytes +
+    parameterMemory(model.numParameters());
+console.log(
+  `estimate ${(estimate / 2 ** 20).toFixed(0)} MiB (estimateTrainingMemory · ${batch} + parameterMemory)`,
 );
 tf.dispose([x, labels]);
 sgd.dispose();

@@ -1,9 +1,11 @@
 /**
- * What the benchmark times: a forward pass, and one SGD training step as `@fcn/train` will take it
- * (forward, softmax cross-entropy averaged over pixels, backward by `tf.variableGrads`, SGD update with
- * PyTorch's weight decay: p -= lr * (grad + wd * p)). Every tensor made here is disposed.
+ * What the benchmark times: a forward pass, and one SGD training step as `@fcn/train` takes it
+ * (forward, its softmax cross-entropy averaged over pixels, backward by `tf.variableGrads`, its `Sgd`
+ * without momentum: p -= lr * (grad + wd * p), which is PyTorch's SGD with weight_decay). On wasm the
+ * loss and the update run as the fused kernels of `@fcn/backends`. Every tensor made here is disposed.
  */
 import type { Module } from '@fcn/layers';
+import { Sgd, softmaxCrossEntropy } from '@fcn/train';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface SgdOptions {
@@ -11,12 +13,10 @@ export interface SgdOptions {
   weightDecay: number;
 }
 
-/** Mean over pixels of -log softmax(logits)[label]; logits [N, H, W, C], labels int32 [N, H, W]. */
-export function pixelCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, numClasses: number): tf.Scalar {
-  return tf.tidy(() => {
-    const oneHot = tf.oneHot(labels as tf.Tensor3D, numClasses);
-    return tf.losses.softmaxCrossEntropy(oneHot, logits, undefined, 0, tf.Reduction.MEAN) as tf.Scalar;
-  });
+/** `@fcn/train`'s SGD over all of `model`'s trainable parameters (the caller disposes it). */
+export function makeSgd(model: Module, options: SgdOptions): Sgd {
+  const params = [...model.namedParameters()].filter(([, v]) => v.trainable);
+  return new Sgd([{ params }], options);
 }
 
 /** Runs the forward pass and waits for it; returns the output shape. */
@@ -33,30 +33,19 @@ export async function forwardPass(model: Module, x: tf.Tensor): Promise<number[]
 }
 
 /** One SGD step on (x, labels); waits for the update to land and returns the loss. */
-export async function trainStep(
-  model: Module,
-  x: tf.Tensor,
-  labels: tf.Tensor,
-  numClasses: number,
-  sgd: SgdOptions,
-): Promise<number> {
-  const params = model.trainableParameters();
+export async function trainStep(model: Module, x: tf.Tensor, labels: tf.Tensor, sgd: Sgd): Promise<number> {
+  const params = [...model.namedParameters()].filter(([, v]) => v.trainable);
   const { value, grads } = tf.variableGrads(
-    () => pixelCrossEntropy(model.forward(x), labels, numClasses),
-    params,
+    () => softmaxCrossEntropy(model.forward(x) as tf.Tensor4D, labels as tf.Tensor3D),
+    params.map(([, v]) => v),
   );
-  tf.tidy(() => {
-    for (const p of params) {
-      const grad = grads[p.name];
-      if (!grad) throw new Error(`no gradient for ${p.name}`);
-      p.assign(tf.sub(p, tf.mul(tf.add(grad, tf.mul(p, sgd.weightDecay)), sgd.lr)));
-    }
-  });
+  const byName = new Map(params.map(([name, v]) => [name, grads[v.name]!]));
+  sgd.step(byName);
   tf.dispose(grads);
   const loss = (await value.data())[0] ?? Number.NaN;
   value.dispose();
   // On backends that queue work (GPU), reading the last parameter waits for every update.
   const last = params.at(-1);
-  if (last) await last.data();
+  if (last) await last[1].data();
   return loss;
 }

@@ -7,7 +7,11 @@ import { defineConfig } from 'tsup';
  * so that the wasm backend finds its .wasm files in node_modules.
  */
 export default defineConfig({
-  entry: { backends: 'bench/backends.ts', 'profile-step': 'bench/profile-step.ts' },
+  entry: {
+    backends: 'bench/backends.ts',
+    'profile-step': 'bench/profile-step.ts',
+    'conv-shapes': 'bench/conv-shapes.ts',
+  },
   outDir: '.bench',
   format: ['esm'],
   platform: 'node',

@@ -9,6 +9,7 @@ import {
   valuesOn,
 } from './compare-backends.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { prefersGemm } from './input-grad-gemm.js';
 
 interface InputGradCase {
   /** Shape of the forward input, i.e. of dx. */
@@ -34,6 +35,14 @@ const cases: InputGradCase[] = [
   { x: [1, 9, 7, 2], kernel: [3, 1], outChannels: 3, strides: [2, 1], pad: explicitPad(0, 3, 1, 0) },
   { x: [1, 12, 11, 2], kernel: [4, 4], outChannels: 3, strides: 3, pad: explicitPad(5, 4, 4, 5) },
   { x: [1, 64, 96, 4], kernel: [64, 64], outChannels: 4, strides: 32, pad: 16 },
+  // Stride 1 with a filter much larger than dy: the matrix-product route (input-grad-gemm.ts).
+  { x: [1, 3, 4, 16], kernel: [3, 3], outChannels: 24, strides: 1, pad: 1 },
+  { x: [2, 3, 2, 32], kernel: [3, 3], outChannels: 8, strides: 1, pad: explicitPad(2, 0, 1, 1) },
+  { x: [1, 5, 5, 24], kernel: [5, 5], outChannels: 6, strides: 1, pad: 2 },
+  { x: [1, 4, 5, 16], kernel: [3, 3], outChannels: 5, strides: 1, pad: 'valid' },
+  { x: [1, 2, 3, 64], kernel: [1, 1], outChannels: 7, strides: 1, pad: 0 },
+  { x: [1, 6, 5, 16], kernel: [3, 3], outChannels: 8, strides: 2, pad: 1 },
+  { x: [2, 5, 7, 24], kernel: [3, 3], outChannels: 4, strides: [2, 3], pad: explicitPad(0, 2, 1, 0) },
 ];
 
 describe('Conv2DBackpropInput on wasm', () => {
@@ -43,6 +52,18 @@ describe('Conv2DBackpropInput on wasm', () => {
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(
       conv2dBackpropInputConfig.kernelFunc,
     );
+  });
+
+  it('takes the matrix-product route where the filter outweighs dy', () => {
+    const conv = (s: number, k: number) => ({
+      strides: [s, s] as [number, number],
+      filter: [k, k] as [number, number],
+      pads: { top: 1, bottom: 1, left: 1, right: 1 },
+    });
+    expect(prefersGemm(conv(1, 3), 150, 512)).toBe(true); // ResNet-18 layer4 at 320x480, batch 1
+    expect(prefersGemm(conv(1, 3), 9600, 64)).toBe(false); // layer1
+    expect(prefersGemm(conv(2, 3), 150, 256)).toBe(true); // layer4.0
+    expect(prefersGemm(conv(2, 3), 600, 128)).toBe(false); // layer3.0
   });
 
   it.each(cases)(

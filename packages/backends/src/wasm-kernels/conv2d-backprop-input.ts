@@ -8,6 +8,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { resolveForwardConv } from './conv-geometry.js';
 import { conv2dExplicit } from './conv2d-explicit.js';
+import { inputGradByGemm, prefersGemm } from './input-grad-gemm.js';
 import { type PhaseAxis, phaseAxis } from './phase-geometry.js';
 import { interleavePhases } from './phase-interleave.js';
 import { subPixelFilter } from './sub-pixel-filter.js';
@@ -21,7 +22,9 @@ import { type WasmScratch, withScratch } from './wasm-scratch.js';
  * (`sub-pixel-filter.ts`) yields those phases as blocks of output channels, and a depth-to-space
  * with crop (`phase-interleave.ts`) places them. Unlike convolving a zero-inserted `dy`, no
  * multiply touches an inserted zero. At stride 1 it is the plain convolution with the flipped,
- * in/out-swapped filter and needs no interleave.
+ * in/out-swapped filter and needs no interleave. A stride-1 convolution whose filter is much larger
+ * than `dy` goes another way: one matrix product with the filter as the operand XNNPACK does not
+ * repack (`input-grad-gemm.ts`).
  */
 export function conv2dBackpropInput(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -43,6 +46,11 @@ export function conv2dBackpropInput(args: {
     dy.shape,
     attrs,
   );
+  const conv = { strides, filter: kernel, pads };
+  const dyPixels = dy.shape[0]! * outHeight * outWidth;
+  if (prefersGemm(conv, dyPixels, attrs.inputShape[3])) {
+    return withScratch(backend, (scratch) => inputGradByGemm(scratch, dy, filter, attrs.inputShape, conv));
+  }
   const rows = phaseAxis(height, outHeight, kernel[0], strides[0], pads.top);
   const cols = phaseAxis(width, outWidth, kernel[1], strides[1], pads.left);
   return withScratch(backend, (scratch) => {
