@@ -196,6 +196,13 @@ async function main(): Promise<number> {
     }
   }
 
+  const [loadAtEnd = 0] = loadavg();
+  if (loadAtEnd > 1.5) {
+    notes.push(
+      `load average ${loadAtEnd.toFixed(1)} at the end (${loadAtStart.toFixed(1)} at the start): the rows timed ` +
+        'later ran beside other processes; compare rows from a quiet run',
+    );
+  }
   const leakLines = leaks.map(
     (l) => `LEAK: ${l.backend} batch ${l.batch} ${l.phase}: tf.memory().numTensors ${l.before} → ${l.after}`,
   );
