@@ -12,7 +12,7 @@ import type { WasmScratch } from './wasm-scratch.js';
  */
 export function prefersGemm(conv: ForwardConv, dyPixels: number, inChannels: number): boolean {
   const [kh, kw] = conv.filter;
-  return dyPixels * 4 <= kh * kw * inChannels;
+  return kh * kw <= 9 && dyPixels * 4 <= kh * kw * inChannels;
 }
 
 /**

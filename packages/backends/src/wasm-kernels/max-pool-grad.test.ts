@@ -32,6 +32,10 @@ const cases: PoolCase[] = [
   { x: [2, 7, 7, 2], filterSize: 2, strides: 2, pad: 'valid' },
   { x: [1, 7, 6, 3], filterSize: [3, 2], strides: [1, 2], pad: 'same' },
   { x: [1, 6, 6, 2], filterSize: 3, strides: 1, pad: 0 },
+  // Channels a multiple of 4: the SIMD kernel's 4-lane path (the others take its 1-lane path).
+  { x: [2, 9, 8, 8], filterSize: 3, strides: 2, pad: 1 },
+  { x: [2, 9, 8, 8], filterSize: 3, strides: 2, pad: 1, relu: true },
+  { x: [1, 7, 6, 12], filterSize: [3, 2], strides: [1, 2], pad: 'same' },
 ];
 
 describe('MaxPoolGrad on wasm', () => {

@@ -8,6 +8,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { float32Heap } from './heap.js';
+import { simdKernels, simdSupported } from './simd/simd-module.js';
 
 /**
  * `MaxPoolGrad` for the wasm backend (NHWC), replacing the shipped kernel, which is slow and
@@ -17,7 +18,8 @@ import { float32Heap } from './heap.js';
  *
  *   dx[n, h, w, c] = sum over windows (oh, ow) whose first argmax is (h, w) of dy[n, oh, ow, c]
  *
- * One pass over the windows, the channel loop innermost (contiguous in NHWC).
+ * One pass over the windows: in the project's SIMD module (`simd/max-pool-grad-code.ts`, 4 channels at
+ * a time), or where the engine lacks WebAssembly SIMD, in JavaScript with the channel loop innermost.
  */
 export function maxPoolGrad(args: {
   inputs: { dy: TensorInfo; input: TensorInfo };
@@ -41,6 +43,28 @@ export function maxPoolGrad(args: {
   const x0 = offsetOf(input);
   const dx0 = offsetOf(dx);
   heap.fill(0, dx0, dx0 + batchSize * inHeight * inWidth * channels);
+  if (simdSupported()) {
+    const kernels = simdKernels(backend);
+    const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
+    (channels % 4 === 0 ? kernels.maxpool_grad_v : kernels.maxpool_grad_s)(
+      at(input),
+      at(dy),
+      at(dx),
+      batchSize,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+      filterHeight,
+      filterWidth,
+      strideHeight,
+      strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+    return dx;
+  }
   const best = new Float32Array(channels);
   const bestAt = new Int32Array(channels);
   let dyAt = offsetOf(dy);

@@ -7,6 +7,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { batchNormFunctions } from './batch-norm-code.js';
 import { expFunction } from './exp-code.js';
+import { maxPoolGradFunctions } from './max-pool-grad-code.js';
 import { sgdFunctions } from './sgd-code.js';
 import { softmaxXentFunction } from './softmax-xent-code.js';
 import { encodeModule } from './wasm-encoding.js';
@@ -31,9 +32,17 @@ export interface SimdKernels {
   bn_apply_s: SumsFn;
   bn_dx_v: SumsFn;
   bn_dx_s: SumsFn;
+  maxpool_grad_v: SumsFn;
+  maxpool_grad_s: SumsFn;
 }
 
-const functions = () => [expFunction(), ...sgdFunctions(), softmaxXentFunction(), ...batchNormFunctions()];
+const functions = () => [
+  expFunction(),
+  ...sgdFunctions(),
+  softmaxXentFunction(),
+  ...batchNormFunctions(),
+  ...maxPoolGradFunctions(),
+];
 
 /** The module's bytes for a shared (threaded tfjs build) or plain memory. */
 export function simdModuleBytes(sharedMemory: boolean): Uint8Array {

@@ -81,6 +81,7 @@ export const I = {
   i32LtU: [0x49],
   i32GeS: [0x4e],
   i32GeU: [0x4f],
+  i32GtS: [0x4a],
   // f32
   f32Load: (offset = 0) => mem([0x2a], 2, offset),
   f32Store: (offset = 0) => mem([0x38], 2, offset),
@@ -99,6 +100,7 @@ export const I = {
   f32x4Splat: simd(0x13),
   i32x4Splat: simd(0x11),
   f32x4Extract: (lane: number) => simd(0x1f, lane),
+  i32x4Extract: (lane: number) => simd(0x1b, lane),
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
