@@ -5,10 +5,12 @@ import type { WasmScratch } from './wasm-scratch.js';
 
 /**
  * Whether dX of a convolution is cheaper as {@link inputGradByGemm} than as convolutions of `dy` with
- * the flipped (and, at stride > 1, phase-split) filter. XNNPACK repacks a convolution's weights on every call with new weights
- * (a training step always has new ones), at about 8 ns a weight on the development machine; the matrix
- * product below packs `dy` instead. Where the filter is much larger than `dy` (ResNet-18's layer4 at
- * 320x480: 2.4 M weights, 77 K values of `dy` per image), that wins: 45 -> 17 ms at batch 1.
+ * the flipped (and, at stride > 1, phase-split) filter. XNNPACK repacks a convolution's weights on
+ * every call with new weights (a training step always has new ones), at about 10 ns a weight on the
+ * development machine; the matrix product below packs `dy` instead. Where the filter is much larger
+ * than `dy` (ResNet-18's layer4 at 320x480: 2.4 M weights, 77 K values of `dy` per image), that wins:
+ * 45 -> 18 ms at batch 1. Only for kernels up to 3x3, where it was measured: the FCN's 64x64 upsampler
+ * took 168 ms this way against 85 ms by sub-pixel phases (its col2im is 13 M adds).
  */
 export function prefersGemm(conv: ForwardConv, dyPixels: number, inChannels: number): boolean {
   const [kh, kw] = conv.filter;
