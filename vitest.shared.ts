@@ -8,5 +8,6 @@ import type { ViteUserConfig } from 'vitest/config';
 export const sourceConditions: ViteUserConfig = {
   resolve: { conditions: ['@fcn/source', ...defaultClientConditions] },
   ssr: { resolve: { conditions: ['@fcn/source', ...defaultServerConditions] } },
-  test: { testTimeout: 60_000 },
+  // Generous: turbo runs every package's tests at once on CI's 2 cores, which slows each several times.
+  test: { testTimeout: 180_000, hookTimeout: 180_000 },
 };

@@ -85,7 +85,9 @@ describe('torchvision FCN weight files', () => {
     model.dispose();
   });
 
-  it('native, torchvision and float16 files written here load back; class names travel in native files', () => {
+  it('native, torchvision and float16 files written here load back; class names travel in native files', {
+    timeout: 300_000,
+  }, () => {
     const loaded = fromWeights(pth) as TorchvisionFCN;
     const named = new TorchvisionFCN({ ...loaded.config, classNames: CLASSES }, { seed: 3 });
     loadWeights(named, pth);
