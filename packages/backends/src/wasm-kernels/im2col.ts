@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
+import { simdKernels, simdSupported } from './simd/simd-module.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
 /**
@@ -58,6 +59,7 @@ export function im2colTransposed(
   const { heap, offsetOf } = float32Heap(scratch.backend, colT);
   const source = offsetOf(xP);
   let dst = offsetOf(colT);
+  const kernels = simdSupported() ? simdKernels(scratch.backend) : undefined;
   for (let kh = 0; kh < filterH; kh++) {
     for (let kw = 0; kw < filterW; kw++) {
       const shift = kw - pads.left;
@@ -65,6 +67,32 @@ export function im2colTransposed(
       const q0 = (shift - phase) / strideW;
       const lo = Math.min(outWidth, Math.max(0, -q0));
       const hi = Math.max(lo, Math.min(outWidth, columns - q0));
+      if (kernels) {
+        const bytes = Float32Array.BYTES_PER_ELEMENT;
+        // The same loops in the SIMD module (bulk-memory copies and fills).
+        kernels.im2col_tap(
+          source * bytes,
+          dst * bytes,
+          channels,
+          batch,
+          height,
+          outHeight,
+          outWidth,
+          strideH,
+          strideW,
+          columns,
+          r0,
+          r1,
+          kh,
+          pads.top,
+          phase,
+          q0,
+          lo,
+          hi,
+        );
+        dst += channels * (r1 - r0) * outWidth;
+        continue;
+      }
       for (let c = 0; c < channels; c++) {
         for (let r = r0; r < r1; r++, dst += outWidth) {
           const n = Math.floor(r / outHeight);

@@ -7,6 +7,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { batchNormFunctions } from './batch-norm-code.js';
 import { expFunction } from './exp-code.js';
+import { im2colFunction } from './im2col-code.js';
 import { maxPoolGradFunctions } from './max-pool-grad-code.js';
 import { sgdFunctions } from './sgd-code.js';
 import { softmaxXentFunction } from './softmax-xent-code.js';
@@ -34,6 +35,7 @@ export interface SimdKernels {
   bn_dx_s: SumsFn;
   maxpool_grad_v: SumsFn;
   maxpool_grad_s: SumsFn;
+  im2col_tap: SumsFn;
 }
 
 const functions = () => [
@@ -42,6 +44,7 @@ const functions = () => [
   softmaxXentFunction(),
   ...batchNormFunctions(),
   ...maxPoolGradFunctions(),
+  im2colFunction(),
 ];
 
 /** The module's bytes for a shared (threaded tfjs build) or plain memory. */

@@ -65,12 +65,16 @@ export const I = {
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   drop: [0x1a],
+  /** memory.copy (dst, src, bytes) and memory.fill (dst, byte, bytes): bulk memory. */
+  memoryCopy: [0xfc, 0x0a, 0x00, 0x00],
+  memoryFill: [0xfc, 0x0b, 0x00],
   select: [0x1b],
   // i32
   i32Load: (offset = 0) => mem([0x28], 2, offset),
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32DivU: [0x6e],
   i32Shl: [0x74],
   i32And: [0x71],
   i32Or: [0x72],
