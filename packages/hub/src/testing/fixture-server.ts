@@ -125,8 +125,9 @@ function handle(
   const rest = body.subarray(start);
   if (fault?.cutAfter !== undefined) {
     res.write(rest.subarray(0, fault.cutAfter), () => {
-      // Give the bytes time to leave, then cut: the client sees a body shorter than announced.
-      setTimeout(() => res.socket?.destroy(), 20);
+      // Give the bytes time to leave (a busy machine needs a while), then cut: the client sees a body
+      // shorter than announced.
+      setTimeout(() => res.socket?.destroy(), 250);
     });
     return;
   }
