@@ -3,6 +3,7 @@ import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-tra
 import { castConfig } from './cast.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { conv2dConfig } from './conv2d-forward.js';
 import { expConfig } from './exp.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -32,6 +33,7 @@ const trainingKernels: KernelConfig[] = [
  * engine has WebAssembly SIMD; elsewhere the libraries compose the same computations from tfjs ops.
  */
 const simdKernelConfigs: KernelConfig[] = [
+  conv2dConfig,
   expConfig,
   sgdUpdateConfig,
   softmaxCrossEntropyConfig,
