@@ -57,9 +57,20 @@ export function simdModuleBytes(sharedMemory: boolean): Uint8Array {
 
 let supported: boolean | undefined;
 
-/** Whether this engine runs the module (WebAssembly SIMD); the fused kernels are registered only then. */
+/**
+ * Whether this engine runs the module: it has WebAssembly SIMD and lets this thread compile a module
+ * synchronously (Chromium refuses modules over 4 KB on a page's main thread; workers and Node may).
+ * The kernels that use the module are registered only then.
+ */
 export function simdSupported(): boolean {
-  supported ??= WebAssembly.validate(simdModuleBytes(false) as BufferSource);
+  if (supported === undefined) {
+    try {
+      new WebAssembly.Module(simdModuleBytes(false) as BufferSource);
+      supported = true;
+    } catch {
+      supported = false;
+    }
+  }
   return supported;
 }
 
