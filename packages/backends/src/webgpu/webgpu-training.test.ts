@@ -9,7 +9,7 @@ import { type BatchGradients, batchGradients, disposeGradients, fcnParamGroups, 
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setCpuBackend } from '../picker/cpu-backend.js';
-import { relativeError, seededValues } from '../wasm-kernels/compare-backends.js';
+import { relativeError, seededValues } from './compare-values.js';
 import { FcnWithDilatedConv } from './fcn-with-dilated-conv.js';
 import { loadState, readState, type StateValues } from './model-state.js';
 import { startWebGpuForTests } from './start-webgpu-for-tests.js';

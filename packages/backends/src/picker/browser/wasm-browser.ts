@@ -1,5 +1,5 @@
+import { registerWasmTrainingKernels } from '@fcn/wasm-kernels';
 import { env, setBackend } from '@tensorflow/tfjs-core';
-import { registerWasmTrainingKernels } from '../../wasm-kernels/index.js';
 import type { StartedBackend } from '../backend-result.js';
 import { BackendUnavailableError } from '../backend-unavailable.js';
 import { WASM_HEAP_MAX_BYTES } from '../wasm-heap.js';

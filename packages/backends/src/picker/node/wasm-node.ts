@@ -1,6 +1,6 @@
+import { registerWasmTrainingKernels } from '@fcn/wasm-kernels';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { env, getBackend, setBackend } from '@tensorflow/tfjs-core';
-import { registerWasmTrainingKernels } from '../../wasm-kernels/index.js';
 import type { StartedBackend } from '../backend-result.js';
 import { firstLine } from '../backend-unavailable.js';
 import { resetWasmBackend, wasmBackendExists } from '../wasm-backend-reset.js';

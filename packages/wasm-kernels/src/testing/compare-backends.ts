@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmTrainingKernels } from './index.js';
+import { registerWasmTrainingKernels } from '../index.js';
 
 /** Test support: the wasm backend with the training kernels, and the cpu backend as the reference. */
 export async function useWasmWithTrainingKernels(): Promise<void> {

@@ -2,8 +2,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { castConfig } from './cast.js';
-import { relativeError, useWasmWithTrainingKernels, valuesOn } from './compare-backends.js';
 import { identityConfig } from './identity.js';
+import { relativeError, useWasmWithTrainingKernels, valuesOn } from './testing/compare-backends.js';
 
 const values = [-2.5, -1, -0.5, 0, 0.25, 0.5, 1, 3.75];
 

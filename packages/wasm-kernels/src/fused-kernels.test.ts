@@ -4,7 +4,6 @@ import { BatchNorm2d } from '@fcn/layers';
 import { Sgd, softmaxCrossEntropy } from '@fcn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { relativeError, seededValues, useWasmWithTrainingKernels, valuesOn } from './compare-backends.js';
 import {
   BATCH_NORM_TRAIN,
   BATCH_NORM_TRAIN_GRAD,
@@ -12,6 +11,12 @@ import {
   SOFTMAX_CROSS_ENTROPY,
 } from './fused-kernel-names.js';
 import { simdSupported } from './simd/simd-module.js';
+import {
+  relativeError,
+  seededValues,
+  useWasmWithTrainingKernels,
+  valuesOn,
+} from './testing/compare-backends.js';
 
 /** Names of the kernels `run` called on the current backend (checks that the libraries take the fused path). */
 async function kernelsCalled(run: () => void): Promise<Set<string>> {

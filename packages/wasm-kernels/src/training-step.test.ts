@@ -1,8 +1,13 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { relativeError, seededValues, useWasmWithTrainingKernels, valuesOn } from './compare-backends.js';
 import { registerWasmTrainingKernels } from './index.js';
+import {
+  relativeError,
+  seededValues,
+  useWasmWithTrainingKernels,
+  valuesOn,
+} from './testing/compare-backends.js';
 
 describe('training on wasm with the training kernels', () => {
   beforeAll(useWasmWithTrainingKernels);

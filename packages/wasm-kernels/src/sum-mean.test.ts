@@ -1,9 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axisBlock } from './block-reduction.js';
-import { relativeError, seededValues, useWasmWithTrainingKernels, valuesOn } from './compare-backends.js';
 import { meanConfig } from './mean.js';
 import { sumConfig } from './sum.js';
+import {
+  relativeError,
+  seededValues,
+  useWasmWithTrainingKernels,
+  valuesOn,
+} from './testing/compare-backends.js';
 
 const cases: { shape: number[]; axis?: number | number[]; keepDims: boolean }[] = [
   { shape: [2, 5, 6, 3], axis: [0, 1, 2], keepDims: false },

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { relativeError, seededValues, useWasmWithTrainingKernels, valuesOn } from './compare-backends.js';
+import {
+  relativeError,
+  seededValues,
+  useWasmWithTrainingKernels,
+  valuesOn,
+} from './testing/compare-backends.js';
 import { mergeUntiledAxes, tileConfig } from './tile.js';
 
 const cases: { shape: number[]; reps: number[]; dtype?: 'int32' | 'bool' }[] = [

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { conv2dConfig, prefersGemmForward } from './conv2d-forward.js';
 import {
   type ExplicitPad,
   explicitPad,
@@ -7,8 +8,7 @@ import {
   seededValues,
   useWasmWithTrainingKernels,
   valuesOn,
-} from './compare-backends.js';
-import { conv2dConfig, prefersGemmForward } from './conv2d-forward.js';
+} from './testing/compare-backends.js';
 
 interface ForwardCase {
   x: [number, number, number, number];

@@ -16,7 +16,7 @@ import {
 } from '@fcn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasmWithTrainingKernels } from './compare-backends.js';
+import { useWasmWithTrainingKernels } from './testing/compare-backends.js';
 
 describe('the training-memory estimate on wasm', () => {
   beforeAll(useWasmWithTrainingKernels);

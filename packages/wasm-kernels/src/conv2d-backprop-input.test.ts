@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { prefersGemm } from './input-grad-gemm.js';
 import {
   type ExplicitPad,
   explicitPad,
@@ -7,9 +9,7 @@ import {
   seededValues,
   useWasmWithTrainingKernels,
   valuesOn,
-} from './compare-backends.js';
-import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
-import { prefersGemm } from './input-grad-gemm.js';
+} from './testing/compare-backends.js';
 
 interface InputGradCase {
   /** Shape of the forward input, i.e. of dx. */

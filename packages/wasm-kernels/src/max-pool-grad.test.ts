@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { relativeError, seededValues, useWasmWithTrainingKernels, valuesOn } from './compare-backends.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import {
+  relativeError,
+  seededValues,
+  useWasmWithTrainingKernels,
+  valuesOn,
+} from './testing/compare-backends.js';
 
 type Pad = number | 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 

@@ -3,14 +3,14 @@ import { Conv2d, dilatedConv2d } from '@fcn/layers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { relativeError, useWasmWithTrainingKernels } from './compare-backends.js';
+import { relativeError, useWasmWithTrainingKernels } from './testing/compare-backends.js';
 
 /**
  * @fcn/layers' dilated convolutions trained on wasm (XNNPACK Conv2D with dilation, and with stride, for
  * dW), checked against the PyTorch cases that @fcn/layers commits (made by its
  * scripts/make_dilated_fixtures.py; PyTorch layouts NCHW/OIHW, turned to NHWC/HWIO here).
  */
-const fixture = new URL('../../../layers/fixtures/dilated-conv2d.json', import.meta.url);
+const fixture = new URL('../../layers/fixtures/dilated-conv2d.json', import.meta.url);
 
 interface Stored {
   shape: number[];

@@ -1,6 +1,10 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveForwardConv } from './conv-geometry.js';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { filterGradByDilatedConv } from './filter-grad-dilated-conv.js';
+import { filterGradByIm2col } from './filter-grad-im2col.js';
 import {
   type ExplicitPad,
   explicitPad,
@@ -8,11 +12,7 @@ import {
   seededValues,
   useWasmWithTrainingKernels,
   valuesOn,
-} from './compare-backends.js';
-import { resolveForwardConv } from './conv-geometry.js';
-import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
-import { filterGradByDilatedConv } from './filter-grad-dilated-conv.js';
-import { filterGradByIm2col } from './filter-grad-im2col.js';
+} from './testing/compare-backends.js';
 import { type WasmScratch, withScratch } from './wasm-scratch.js';
 
 interface FilterGradCase {
