@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tempDir, writeExample, writeSplit } from '../../test/temp-voc.js';
 import { IGNORE_LABEL } from '../colormap.js';
 import { cropPixels } from '../crop.js';
@@ -155,6 +155,29 @@ describe('batches', () => {
     const two = await collect({}, { batchSize: 2, shuffle: true, seed: 4 });
     const three = await collect({}, { batchSize: 3, shuffle: true, seed: 4 });
     expect(cropsById(three)).toEqual(cropsById(two));
+  });
+
+  it('skips the first batches without reading them, the rest as an uninterrupted epoch yields them', async () => {
+    const base = { batchSize: 2, shuffle: true, seed: 3, epoch: 1, dropLast: true };
+    const whole = await collect({ cache: 'none' }, base);
+    const ds = await readVocSplit({ root: synthetic, split: 'train', crop, cache: 'none' });
+    const load = vi.spyOn(ds, 'sample');
+    const rest: Collected = { images: [], labels: [], ids: [], crops: [] };
+    for await (const batch of ds.batches({ ...base, skip: 2 })) {
+      rest.images.push([...batch.images.dataSync()]);
+      rest.labels.push([...batch.labels.dataSync()]);
+      rest.ids.push([...batch.ids]);
+      rest.crops.push(...batch.crops.map((c) => `${c.top},${c.left}`));
+      tf.dispose([batch.images, batch.labels]);
+    }
+    expect(rest.ids).toEqual(whole.ids.slice(2));
+    expect(rest.images).toEqual(whole.images.slice(2));
+    expect(rest.labels).toEqual(whole.labels.slice(2));
+    expect(rest.crops).toEqual(whole.crops.slice(4));
+    // Only the one batch yielded was read (2 examples), not the 4 skipped before it.
+    expect(load).toHaveBeenCalledTimes(2);
+    expect((await collect({}, { ...base, skip: 3 })).ids).toEqual([]);
+    await expect(ds.batches({ batchSize: 2, skip: -1 }).next()).rejects.toThrow(/skip must be/);
   });
 
   it('drops the last, smaller batch with dropLast', async () => {

@@ -18,6 +18,12 @@ export interface BatchesOptions extends BatchOrderOptions {
   prefetch?: number;
   /** Random crops (default, the chapter) or centred ones (`false`, for a fixed evaluation). */
   randomCrop?: boolean;
+  /**
+   * Batches of the epoch's order to leave out at its start, neither read nor decoded (default 0): a
+   * resumed run continues mid-epoch. The rest are the batches an uninterrupted epoch would yield, as
+   * order and crops depend only on (seed, epoch, example).
+   */
+  skip?: number;
 }
 
 /** One batch. The consumer owns (and disposes) the tensors. */
@@ -110,10 +116,14 @@ export async function* iterateBatches(
   if (!Number.isInteger(prefetch) || prefetch < 0) {
     throw new RangeError(`prefetch must be a non-negative integer, got ${prefetch}`);
   }
+  const skip = options.skip ?? 0;
+  if (!Number.isInteger(skip) || skip < 0) {
+    throw new RangeError(`skip must be a non-negative integer, got ${skip}`);
+  }
   const order = batchOrder(source.length, options);
   const [ch, cw] = source.crop;
   const queue: Promise<Prepared>[] = [];
-  let next = 0;
+  let next = skip;
   const schedule = (): void => {
     while (next < order.length && queue.length <= prefetch) {
       const indices = order[next++]!;
