@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts', 'src/browser.ts'],
+  entry: ['src/node.ts', 'src/browser.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,
