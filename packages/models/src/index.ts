@@ -17,7 +17,6 @@ export { type TrunkFileSpec, trunkSpecFromState } from './formats/trunk-spec.js'
 export { PthError } from './pytorch/errors.js';
 export { readPth } from './pytorch/read.js';
 export {
-  RESNET_BLOCKS,
   type ResNetArch,
   type ResNetOptions,
   ResNetTrunk,
