@@ -7,11 +7,7 @@ import { defineConfig } from 'tsup';
  * so that the wasm backend finds its .wasm files in node_modules.
  */
 export default defineConfig({
-  entry: {
-    backends: 'bench/backends.ts',
-    'profile-step': 'bench/profile-step.ts',
-    'conv-shapes': 'bench/conv-shapes.ts',
-  },
+  entry: { backends: 'bench/backends.ts' },
   outDir: '.bench',
   format: ['esm'],
   platform: 'node',

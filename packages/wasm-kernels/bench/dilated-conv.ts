@@ -1,17 +1,16 @@
 /**
  * One-off measurement, not a test: a dilated 3x3 convolution's forward and forward+backward on wasm
- * (@fcn/layers' `Conv2d`, i.e. `dilatedConv2d`), next to the undilated one of the same size, at a
+ * (one thread; @fcn/layers' `Conv2d`, i.e. `dilatedConv2d`), next to the undilated one of the same size, at a
  * torchvision FCN-ResNet layer-3/4 shape, with the dW formulations timed alone. The actions run in
  * interleaved rounds (after one warm-up round), so that load from other processes spreads over all.
  *
- *   pnpm exec tsup --config bench/tsup.config.ts --entry.dilated-conv bench/dilated-conv.ts \
- *     && node .bench/dilated-conv.js [height] [channels] [rounds] [threads]
+ *   pnpm bench && node .bench/dilated-conv.js [height] [channels] [rounds]
  */
-import { initBackend } from '@fcn/backends/node';
 import { Conv2d } from '@fcn/layers';
 import * as tf from '@tensorflow/tfjs-core';
+import { startWasm } from './start-wasm.js';
 
-const [height = 64, channels = 256, rounds = 7, threads = 2] = process.argv.slice(2).map(Number);
+const [height = 64, channels = 256, rounds = 7] = process.argv.slice(2).map(Number);
 
 type Action = () => tf.Tensor | tf.Tensor[];
 
@@ -53,7 +52,7 @@ function timeRounds(actions: [string, Action][]): void {
 }
 
 async function main(): Promise<void> {
-  const backend = await initBackend({ backend: 'wasm', threads, log: (line) => console.log(line) });
+  await startWasm((line) => console.log(line));
   console.log(
     `x [1, ${height}, ${height}, ${channels}], 3x3 conv ${channels} -> ${channels}, ${rounds} rounds`,
   );
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
     const pixels = height * height;
     actions.push(
       [
-        `  dW undilated: Conv2DBackpropFilter (@fcn/backends im2col)`,
+        `  dW undilated: Conv2DBackpropFilter (@fcn/wasm-kernels im2col)`,
         () =>
           tf
             .engine()
@@ -130,7 +129,7 @@ async function main(): Promise<void> {
     for (const conv of convs) conv.dispose();
   }
   tf.dispose([x, dy, input]);
-  console.log(`tensors left: ${tf.memory().numTensors}; threads ${backend.threads}`);
+  console.log(`tensors left: ${tf.memory().numTensors}`);
 }
 
 await main();

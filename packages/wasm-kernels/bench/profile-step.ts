@@ -1,11 +1,10 @@
 /**
  * `node .bench/profile-step.js [--batch N] [--size HxW] [--momentum M]`: one training step of the
- * ResNet-18 FCN on wasm, as `@fcn/train` takes it (batchGradients + Sgd), profiled kernel by kernel
+ * ResNet-18 FCN on wasm (one thread), as `@fcn/train` takes it (batchGradients + Sgd), profiled kernel by kernel
  * with `tf.profile`, and the wasm heap's size (its high-water mark) before and after. For finding
  * where the step's time goes; not part of any test.
  */
 import { parseArgs } from 'node:util';
-import { initBackend } from '@fcn/backends/node';
 import { fcn, torchvisionFcn } from '@fcn/models';
 import {
   batchGradients,
@@ -17,6 +16,7 @@ import {
 } from '@fcn/train';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import { startWasm } from './start-wasm.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,11 +36,15 @@ const batch = Number(values.batch);
 const [height, width] = values.size.split('x').map(Number) as [number, number];
 const classes = 21;
 
-await initBackend({ backend: 'wasm', log: (l) => process.stderr.write(`${l}\n`) });
+await startWasm((l) => process.stderr.write(`${l}\n`));
 for (const name of values.without.split(',').filter(Boolean)) tf.unregisterKernel(name, 'wasm');
 const wasm = tf.backend() as BackendWasm;
-const heapBytes = () =>
-  (wasm.wasm as unknown as { wasmMemory: WebAssembly.Memory }).wasmMemory.buffer.byteLength;
+/** The tfjs module's memory: imported by the threaded build (`wasmMemory`), exported by the others. */
+const module = wasm.wasm as unknown as {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+};
+const heapBytes = () => (module.wasmMemory ?? module.asm?.memory)?.buffer.byteLength ?? 0;
 const model = values.resnet50
   ? torchvisionFcn({ arch: 'resnet50', numClasses: classes, seed: 0 }).eval()
   : fcn({ numClasses: classes, variant: '32s', trunk: 'resnet18', seed: 0 });

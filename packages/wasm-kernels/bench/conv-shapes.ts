@@ -1,15 +1,15 @@
 /**
  * `node .bench/conv-shapes.js [--batch N] [--size HxW] [--iters N] [--only NAME,...] [--json]`: times
- * every convolution shape of the ResNet-18 FCN at one input size on wasm (with the training kernels):
+ * every convolution shape of the ResNet-18 FCN at one input size on wasm (one thread, with the training kernels):
  * each with new weights every run, as in training: the forward `Conv2D`, the input gradient `Conv2DBackpropInput` (dX) and the filter gradient
  * `Conv2DBackpropFilter` (dW), each the median of `--iters` runs after one warm-up, with how many
  * times a training step runs it and the resulting share of the step. For choosing a composition per
- * shape; `bench/pytorch_conv_shapes.py` times the same shapes in PyTorch.
+ * shape.
  */
 import { parseArgs } from 'node:util';
-import { initBackend } from '@fcn/backends/node';
 import * as tf from '@tensorflow/tfjs-core';
-import { median } from './timing.js';
+import { median } from './median.js';
+import { startWasm } from './start-wasm.js';
 
 export interface ConvShape {
   name: string;
@@ -166,7 +166,7 @@ const [height, width] = values.size.split('x').map(Number) as [number, number];
 const iters = Number(values.iters);
 const only = values.only.split(',').filter(Boolean);
 
-await initBackend({ backend: 'wasm', log: (l) => process.stderr.write(`${l}\n`) });
+await startWasm((l) => process.stderr.write(`${l}\n`));
 
 /** Median ms of `run(i)` for i = 1..iters after a warm-up run(0). */
 function timeKernel(run: (i: number) => tf.Tensor): number {
