@@ -1,9 +1,8 @@
 /**
  * Which model a command runs: `--weights FILE` (any weight file fcn.ts reads) or `--model NAME` (a
  * segmentation model of the zoo, e.g. fcn_resnet50, downloaded into the cache on first use). One of the
- * two, never both; and the window whole images are tiled into when `--window` is not given.
+ * two, never both.
  */
-import { FCN, type SegmentationModel } from '@fcn/models';
 import { CATALOGUE, type Catalogue } from './catalogue.js';
 import { resolveSource } from './resolve-source.js';
 import { userPath } from './user-path.js';
@@ -35,13 +34,4 @@ export async function modelPath(flags: ModelFlags, catalogue: Catalogue = CATALO
     kinds: ['segmentation'],
     catalogue,
   });
-}
-
-/**
- * The default window for whole images: the chapter's 320x480 crop for its FCN (windows are multiples
- * of 32), and for torchvision's FCN, which takes any size, the image itself up to 1024x1024 (so the
- * mask is the one PyTorch's `model(x)['out']` gives), tiled beyond that.
- */
-export function defaultWindow(model: SegmentationModel): [number, number] {
-  return model instanceof FCN ? [320, 480] : [1024, 1024];
 }

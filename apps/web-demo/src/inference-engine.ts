@@ -1,11 +1,11 @@
 /**
  * What the inference worker does with each request, apart from the worker itself (so tests run it
- * in Node): start the backend once, hold one model at a time, segment pixels. Every request gets
+ * in Node): start the backend once, hold one model at a time, segment pixels (`segment` of `@fcn/train`). Every request gets
  * exactly one answer, `done` or `failed`, and `segment` sends `progress` after each window before it.
  */
 import { formatBackendLine, initBrowserBackend } from '@fcn/backends/browser';
+import { segment } from '@fcn/train/browser';
 import { type LoadedModel, loadModel, untrainedModel } from './model-loader.js';
-import { segmentImage } from './segment.js';
 import type { WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 export type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
@@ -51,10 +51,16 @@ export class InferenceEngine {
           if (data.length !== width * height * 4) {
             throw new Error(`${data.length} bytes of pixels for a ${width}x${height} RGBA image`);
           }
-          const result = await segmentImage(this.loaded.model, { width, height, data }, (done, total) =>
-            this.post({ type: 'progress', id, done, total }),
+          const start = performance.now();
+          const { data: labels, windows } = await segment(
+            this.loaded.model,
+            { width, height, data },
+            {
+              onProgress: (done, total) => this.post({ type: 'progress', id, done, total }),
+            },
           );
-          this.post({ type: 'done', id, value: result }, [result.labels.buffer]);
+          const result = { labels, width, height, ms: performance.now() - start, windows };
+          this.post({ type: 'done', id, value: result }, [labels.buffer]);
           return;
         }
       }

@@ -1,7 +1,7 @@
 /**
  * `@fcn/train/browser`: the parts of the package without Node imports: the loss, the metrics, the
  * optimiser, gradient accumulation, the memory estimate and micro-batch choice, evaluation, the epoch
- * line, checkpoint encoding, and whole-image prediction (for the demo page).
+ * line, checkpoint encoding, and whole-image prediction and evaluation (`segment`, `evaluateWholeImages`).
  */
 export {
   type AccumulateOptions,
@@ -13,6 +13,11 @@ export { ConfusionMatrix } from './confusion.js';
 export { type EpochRecord, formatEpochLine } from './epoch-line.js';
 export { withEvalMode } from './eval-mode.js';
 export { type EvalData, type EvaluateOptions, evaluate } from './evaluate.js';
+export {
+  type EvaluateWholeImagesOptions,
+  evaluateWholeImages,
+  type LabelledImages,
+} from './evaluate-whole.js';
 export { type ImageSource, rgbImageSource, tensorImageSource } from './image-source.js';
 export { type CrossEntropyOptions, countLabelled, pixelCrossEntropy, softmaxCrossEntropy } from './loss.js';
 export { LR_SCHEDULES, type LrSchedule, POLY_POWER, scheduledLr } from './lr-schedule.js';
@@ -33,6 +38,16 @@ export {
   wholeImageLogits,
   wholeImageWorkBytes,
 } from './predict-whole.js';
+export {
+  FCN_WINDOW,
+  LARGE_IMAGE_WINDOW,
+  type Pixels,
+  type Segmentation,
+  type SegmentOptions,
+  segment,
+  segmentWindow,
+  WHOLE_IMAGE_MAX_PIXELS,
+} from './segment.js';
 export { type GroupSettings, type ParamGroup, Sgd, type SgdOptions } from './sgd.js';
 export {
   type FitMode,

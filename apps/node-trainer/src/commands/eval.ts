@@ -1,13 +1,18 @@
 import { IGNORE_LABEL, readVocSplit, type Size, type VocSplit, type VoidMode } from '@fcn/data';
-import { ConfusionMatrix, evaluate, type SegmentationMetrics, segmentationMetrics } from '@fcn/train';
+import {
+  type ConfusionMatrix,
+  evaluate,
+  evaluateWholeImages,
+  type SegmentationMetrics,
+  segmentationMetrics,
+} from '@fcn/train';
 import { Command } from 'commander';
 import { type BackendFlags, infoLog, startBackend, withBackendOptions } from '../backend.js';
 import { CATALOGUE, type Catalogue } from '../catalogue.js';
 import { classNames } from '../class-names.js';
 import { loadModelFile } from '../model-file.js';
-import { defaultWindow, givenWeightsPath, type ModelFlags, modelPath } from '../model-source.js';
+import { givenWeightsPath, type ModelFlags, modelPath } from '../model-source.js';
 import { oneOf, parseSize } from '../parse.js';
-import { predictLabels } from '../predict-labels.js';
 import { countProgress } from '../progress.js';
 import { resolveSource } from '../resolve-source.js';
 import { checkCropMultiple, checkDataFolder, emptySplitMessage } from '../split-checks.js';
@@ -49,7 +54,7 @@ export function evalCommand(catalogue: Catalogue = CATALOGUE): Command {
     )
     .option(
       '--window <HxW>',
-      "largest window for whole images, tiled with overlap (default: 320x480 for the chapter's FCN, 1024x1024 for torchvision's)",
+      "largest window for whole images, tiled with overlap (default: 320x480 for the chapter's FCN, for torchvision's the whole image up to a megapixel, 1024x1024 beyond)",
       parseSize,
     )
     .option(
@@ -86,14 +91,12 @@ export function evalCommand(catalogue: Catalogue = CATALOGUE): Command {
         if (flags.crop) {
           confusion = await evaluate(model, data, { batchSize: 1, ignoreLabel: IGNORE_LABEL });
         } else {
-          confusion = new ConfusionMatrix(model.numClasses, IGNORE_LABEL);
           const progress = countProgress(data.length, 'images', process.stderr);
-          for (let i = 0; i < data.length; i++) {
-            const { image, label } = await data.sample(i);
-            const predicted = await predictLabels(model, image, flags.window ?? defaultWindow(model));
-            confusion.update(label.data, predicted.data);
-            progress.tick(i + 1);
-          }
+          confusion = await evaluateWholeImages(model, data, {
+            window: flags.window,
+            ignoreLabel: IGNORE_LABEL,
+            onImage: (done) => progress.tick(done),
+          });
           progress.stop();
         }
         const seconds = (performance.now() - start) / 1000;

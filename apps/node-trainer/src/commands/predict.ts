@@ -1,5 +1,6 @@
 import { basename, extname, join } from 'node:path';
 import { type LabelMap, labelShares, type RgbImage, type Size } from '@fcn/data';
+import { segment, segmentWindow } from '@fcn/train';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { type BackendFlags, startBackend, withBackendOptions } from '../backend.js';
@@ -8,11 +9,10 @@ import { classNames } from '../class-names.js';
 import { blendLabels, decodeImageBytes, imageFileSize, writeLabelPng, writeRgbPng } from '../image-files.js';
 import { resizeLabels, shorterSideSize } from '../label-resize.js';
 import { loadModelFile, readUserFile } from '../model-file.js';
-import { defaultWindow, givenWeightsPath, type ModelFlags, modelPath } from '../model-source.js';
+import { givenWeightsPath, type ModelFlags, modelPath } from '../model-source.js';
 import { checkOutputFiles, pngOutput } from '../output-files.js';
 import { parseNonNegativeNumber, parsePositiveInt, parseSize } from '../parse.js';
 import { checkPixelBudget, DEFAULT_MAX_PIXELS } from '../pixel-budget.js';
-import { predictLabels } from '../predict-labels.js';
 import { type CountProgress, countProgress } from '../progress.js';
 import { userPath } from '../user-path.js';
 
@@ -52,7 +52,7 @@ export function predictCommand(catalogue: Catalogue = CATALOGUE): Command {
     .option('--opacity <x>', 'opacity of the colours in the overlay, 0..1', parseNonNegativeNumber, 0.5)
     .option(
       '--window <HxW>',
-      "largest window the image is tiled into, overlaps averaged (default: 320x480 for the chapter's FCN; for torchvision's FCN the whole image up to 1024x1024)",
+      "largest window the image is tiled into, overlaps averaged (default: 320x480 for the chapter's FCN; for torchvision's FCN the whole image up to a megapixel, 1024x1024 beyond)",
       parseSize,
     )
     .option(
@@ -105,17 +105,20 @@ export function predictCommand(catalogue: Catalogue = CATALOGUE): Command {
         warn: (line) => console.error(line),
       });
       try {
-        const window = flags.window ?? defaultWindow(model);
+        const window = flags.window ?? segmentWindow(model, size.height, size.width);
         checkPixelBudget(imagePath, { ...budget, window }, model.numClasses);
         const image = await decodeImageBytes(imagePath, bytes);
         const start = performance.now();
         // Large images take many windows: show progress (on stderr) when there are more than a few.
         let progress: CountProgress | undefined;
         const input = flags.resize ? await resizeImage(image, flags.resize) : image;
-        const predicted = await predictLabels(model, input, window, (done, total) => {
-          if (total <= 4) return;
-          progress ??= countProgress(total, 'windows', process.stderr);
-          progress.tick(done);
+        const predicted = await segment(model, input, {
+          window: flags.window,
+          onProgress: (done, total) => {
+            if (total <= 4) return;
+            progress ??= countProgress(total, 'windows', process.stderr);
+            progress.tick(done);
+          },
         });
         progress?.stop();
         const labels = input === image ? predicted : resizeLabels(predicted, image.width, image.height);

@@ -5,9 +5,8 @@
 import { join } from 'node:path';
 import { type LabelMap, labelToImage, type RgbImage, type VocDataset } from '@fcn/data';
 import type { SegmentationModel } from '@fcn/models';
-import type { EpochRecord } from '@fcn/train';
+import { type EpochRecord, segment } from '@fcn/train';
 import { writeOutputFile, writeRgbPng } from '../image-files.js';
-import { predictLabels } from '../predict-labels.js';
 import { curvesSvg } from './curves-svg.js';
 import { imageGrid } from './image-grid.js';
 
@@ -33,7 +32,7 @@ export async function writeRunReport(
   const labels: RgbImage[] = [];
   for (let i = 0; i < count; i++) {
     const { image, label } = await data.sample(i);
-    const predicted = await predictLabels(model, image, options.window);
+    const predicted = await segment(model, image, { window: options.window });
     inputs.push(image);
     predictions.push(coloured(predicted));
     labels.push(coloured(label));
