@@ -4,9 +4,10 @@
 const { builtinModules } = require('node:module');
 const main = require('./.dependency-cruiser.cjs');
 
-/** The browser entries of the packages and the web demo's page and worker. */
+/** The browser entries of the packages (@fcn/wasm-kernels: its one entry) and the web demo's page and worker. */
 const BROWSER_ENTRIES = [
   '^packages/(data|train|backends)/src/browser\\.ts$',
+  '^packages/wasm-kernels/src/index\\.ts$',
   '^apps/web-demo/src/(main|inference\\.worker)\\.ts$',
 ];
 

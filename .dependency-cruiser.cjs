@@ -10,12 +10,14 @@ const SHIPPED = {
   models: ['init', 'layers'],
   data: [],
   train: ['layers', 'models', 'data'],
-  backends: [],
+  'wasm-kernels': [],
+  backends: ['wasm-kernels'],
   hub: [],
 };
 
-/** More that a package's tests and benches may import (its devDependencies): the kernel tests train a real FCN. */
+/** More that a package's tests and benches may import (its devDependencies): they train a real FCN on the kernels. */
 const DEV_ONLY = {
+  'wasm-kernels': ['layers', 'models', 'train'],
   backends: ['init', 'layers', 'models', 'train'],
 };
 

@@ -9,10 +9,14 @@ import { initBackend } from '@fcn/backends/node';
 import { generateSyntheticVoc, readVocSplit } from '@fcn/data';
 import { fcn } from '@fcn/models';
 import { train } from '@fcn/train';
+import { registerWasmTrainingKernels } from '@fcn/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
 
 const backend = await initBackend({ backend: 'wasm', threads: 2 });
 assert.equal(tf.getBackend(), 'wasm');
+// The picker registered @fcn/wasm-kernels' training kernels; registering again is idempotent.
+assert.ok(registerWasmTrainingKernels().includes('Conv2DBackpropFilter'), 'the wasm training kernels');
+assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'), 'Conv2DBackpropFilter is registered on wasm');
 
 // An FCN-32s on a ResNet-18 trunk of a sixteenth of the width, three classes.
 const model = fcn({ trunk: { arch: 'resnet18', width: 4 }, numClasses: 3, seed: 0 });
