@@ -72,7 +72,7 @@ export class BatchNorm2d extends Module {
   }
 }
 
-/** The fused kernels' names (registered by `@fcn/backends` for wasm, whose tests check that this layer calls them). */
+/** The fused kernels' names (`@fcn/wasm-kernels` registers them on wasm, and tests that this layer calls them). */
 const BATCH_NORM_TRAIN_KERNEL = 'FcnBatchNormTrain';
 const BATCH_NORM_TRAIN_GRAD_KERNEL = 'FcnBatchNormTrainGrad';
 
@@ -83,7 +83,7 @@ const BATCH_NORM_TRAIN_GRAD_KERNEL = 'FcnBatchNormTrainGrad';
  *
  * The backward pass keeps x (which the layer before holds anyway), not x̂: it recomputes x̂, so a
  * BatchNorm adds only its output to the memory a training step holds. Where the backend has the fused
- * kernels (`FcnBatchNormTrain`, `FcnBatchNormTrainGrad`: wasm, from `@fcn/backends`) each direction
+ * kernels (`FcnBatchNormTrain`, `FcnBatchNormTrainGrad`: wasm, from `@fcn/wasm-kernels`) each direction
  * is one of them (3 passes forward, 2 backward); elsewhere the same operations as tfjs ops, in the same
  * order. Returns the batch mean and biased variance too, for the running statistics (the caller
  * disposes them).

@@ -20,7 +20,7 @@ type Pair = [number, number];
  * dilation above 1 together. Here every step is an op that all backends run forward (Conv2D with
  * dilation or with stride, pad, slice, reshape, transpose, reverse, concat):
  * - dilation 1: `tf.conv2d` itself, with TF.js's gradients (Conv2DBackpropInput/Filter, which wasm
- *   gets from `@fcn/backends`), as undilated `Conv2d` always had;
+ *   gets from `@fcn/wasm-kernels`), as undilated `Conv2d` always had;
  * - stride 1: one Conv2D with dilation, under `tf.customGrad`: dX is a Conv2D with dilation, dW one
  *   1x1 Conv2D (a matrix product) per tap ({@link stride1DilatedConv});
  * - stride and dilation sharing a factor g per axis (s = d = 2, say): only every g-th row of the

@@ -1,4 +1,4 @@
-// Layer tests run on the reference cpu backend; the wasm kernels are compared to it in @fcn/backends.
+// Layer tests run on the reference cpu backend; the wasm kernels are compared to it in @fcn/wasm-kernels.
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/gradients.js';
 import * as tf from '@tensorflow/tfjs-core';

@@ -33,7 +33,7 @@ export function pixelCrossEntropy(logits: tf.Tensor4D, labels: tf.Tensor3D): tf.
 }
 
 /**
- * A backend may register this kernel (`@fcn/backends` does for wasm: one SIMD pass over the logits);
+ * A backend may register this kernel (`@fcn/wasm-kernels` does for wasm: one SIMD pass over the logits);
  * the loss then runs it instead of the tfjs ops of `lossAndGradient`. Inputs `{ logits, labels (int32) }`,
  * attrs `{ ignoreLabel, denominator }` (-1: the count of labelled pixels), outputs `[loss, dLoss/dLogits]`.
  */

@@ -2,7 +2,7 @@
  * An estimate of the memory that one training image needs, a little above the measured peak: the
  * model's activations at a given crop (counted by `@fcn/models` from the config: the model owns its
  * architecture), the loss's tensor, and the gradients the backward pass adds. Nothing runs: the count
- * is arithmetic on shapes. Measured against the wasm heap: see `@fcn/backends`' memory-estimate test
+ * is arithmetic on shapes. Measured against the wasm heap: see `@fcn/wasm-kernels`' training-memory test
  * and the train package's README.
  */
 import { countForwardActivations, type ModelConfig } from '@fcn/models';

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * A backend may register this kernel (`@fcn/backends` does for wasm: one SIMD pass per parameter);
+ * A backend may register this kernel (`@fcn/wasm-kernels` does for wasm: one SIMD pass per parameter);
  * `step` then runs it instead of the tfjs ops below, with the same float32 operations in the same order.
  * Inputs `{ param, grad, momentum? }`, attrs `{ lr, weightDecay, momentum }`, outputs `[param', momentum']`.
  */
