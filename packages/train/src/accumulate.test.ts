@@ -84,6 +84,12 @@ describe('gradient accumulation over micro-batches', () => {
     expect(tf.memory().numTensors).toBe(before + out.grads.size);
     disposeGradients(out.grads);
     expect(tf.memory().numTensors).toBe(before);
+    // Without the training predictions (a benchmark's step): no argmax, nothing left behind either.
+    const bare = await batchGradients(model, params, images, labels, { numClasses: 3, predictions: false });
+    expect(bare.predictions).toBeNull();
+    expect(out.predictions).toHaveLength(N * SIZE * SIZE);
+    disposeGradients(bare.grads);
+    expect(tf.memory().numTensors).toBe(before);
     await expect(
       batchGradients(model, params, images, labels, { numClasses: 3, sizes: [2, 1] }),
     ).rejects.toThrow(/do not add up to the batch of 4/);

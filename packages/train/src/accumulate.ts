@@ -13,8 +13,11 @@ export interface BatchGradients {
   grads: Map<string, tf.Tensor>;
   /** The batch's mean loss over labelled pixels. */
   loss: number;
-  /** Predicted classes `[N, H, W]` (argmax of the training-mode logits), for the training accuracy. */
-  predictions: Int32Array;
+  /**
+   * Predicted classes `[N, H, W]` (argmax of the training-mode logits), for the training accuracy;
+   * null when `predictions: false`.
+   */
+  predictions: Int32Array | null;
   /** The labels as read (int32), in the same order. */
   labels: Int32Array;
   /** Labelled pixels of the batch (the loss's denominator). */
@@ -32,6 +35,8 @@ export interface AccumulateOptions {
    * Default 0: the auxiliary head is not run.
    */
   auxLossWeight?: number;
+  /** Compute the training-mode predictions (default true; a benchmark leaves out the argmax). */
+  predictions?: boolean;
 }
 
 /** A model with an auxiliary head (torchvision's FCN): its main and auxiliary logits. */
@@ -68,7 +73,8 @@ export async function batchGradients(
   const variables = params.map(([, v]) => v);
   const byVariable = new Map(params.map(([name, v]) => [v.name, name]));
   const grads = new Map<string, tf.Tensor>();
-  const predictions = new Int32Array(labelValues.length);
+  const keepPredictions = options.predictions ?? true;
+  const predictions = keepPredictions ? new Int32Array(labelValues.length) : null;
   let loss = 0;
   let start = 0;
   try {
@@ -81,22 +87,23 @@ export async function batchGradients(
         const lossOptions = { ignoreLabel: options.ignoreLabel, denominator: labelled };
         if (auxWeight > 0 && hasAuxHead(model)) {
           const { out, aux } = model.forwardWithAux(x);
-          predicted = tf.keep(tf.argMax(out, -1));
+          if (keepPredictions) predicted = tf.keep(tf.argMax(out, -1));
           return tf.add(
             softmaxCrossEntropy(out, y, lossOptions),
             tf.mul(auxWeight, softmaxCrossEntropy(aux, y, lossOptions)),
           ) as tf.Scalar;
         }
         const logits = model.forward(x) as tf.Tensor4D;
-        predicted = tf.keep(tf.argMax(logits, -1));
+        if (keepPredictions) predicted = tf.keep(tf.argMax(logits, -1));
         return softmaxCrossEntropy(logits, y, lossOptions);
       }, variables);
       if (!whole) tf.dispose([x, y]);
       try {
         loss += (await value.data())[0]!;
-        predictions.set((await predicted!.data()) as Int32Array, start * (labelValues.length / n));
+        if (predicted && predictions)
+          predictions.set((await predicted.data()) as Int32Array, start * (labelValues.length / n));
       } finally {
-        tf.dispose([value, predicted!]);
+        tf.dispose(predicted ? [value, predicted] : value);
       }
       for (const [variableName, g] of Object.entries(micro)) {
         const name = byVariable.get(variableName)!;
