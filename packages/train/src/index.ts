@@ -22,8 +22,8 @@ export {
   type RunLock,
 } from './node/run-lock.js';
 export { removeStrayTempFiles } from './node/stray-temp-files.js';
+export { NonFiniteLossError } from './non-finite-loss.js';
 export {
-  NonFiniteLossError,
   type StepInfo,
   type TrainCallbacks,
   type TrainData,
@@ -32,3 +32,13 @@ export {
   type TrainStartInfo,
   train,
 } from './train-loop.js';
+export type { EncodedCheckpoint } from './train-state.js';
+export {
+  type RunRecord,
+  type SessionSettings,
+  type StepPlace,
+  type StepResult,
+  type TrainingBatch,
+  TrainingSession,
+  type TrainingSessionOptions,
+} from './training-session.js';

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EpochRecord } from './epoch-line.js';
 import { estimateTrainingMemory, parameterMemory } from './memory-estimate.js';
-import { NonFiniteLossError, type TrainOptions, train } from './train-loop.js';
+import { NonFiniteLossError } from './non-finite-loss.js';
+import { type TrainOptions, train } from './train-loop.js';
 import { snapshotState } from './train-state.js';
 
 let dir: string;
@@ -163,7 +164,16 @@ describe('train', () => {
     ]);
     first.dispose();
     const model = tinyModel(98);
-    const resumed = await train({ ...base(model, runDir), resume: true });
+    // The batch before the position is skipped unread: only the last two batches' 4 images are loaded.
+    const data = await readVocSplit({
+      root: join(dir, 'voc'),
+      split: 'train',
+      crop: [32, 32],
+      void: 'ignore',
+    });
+    const load = vi.spyOn(data, 'sample');
+    const resumed = await train({ ...base(model, runDir), train: data, resume: true });
+    expect(load).toHaveBeenCalledTimes(4);
     expect(resumed.position).toEqual({ epoch: 2, step: 0 });
     expect(snapshotState(model)).toEqual(reference);
     expect(withoutTime(resumed.history)).toEqual(withoutTime(referenceHistory));

@@ -6,16 +6,12 @@
  * with a clear error when the loss turns NaN or infinite. It prints nothing unless given a `logger`.
  */
 import type { BatchesOptions } from '@fcn/data';
-import { type SegmentationModel, TorchvisionFCN } from '@fcn/models';
 import type * as tf from '@tensorflow/tfjs-core';
-import { batchGradients, disposeGradients } from './accumulate.js';
-import { ConfusionMatrix } from './confusion.js';
 import { type EpochRecord, formatEpochLine } from './epoch-line.js';
+import { EpochTally } from './epoch-tally.js';
 import { evaluate } from './evaluate.js';
-import { type LrSchedule, scheduledLr } from './lr-schedule.js';
-import { estimateTrainingMemory, parameterMemory } from './memory-estimate.js';
 import { segmentationMetrics } from './metrics.js';
-import { chooseMicroBatch, describeMicroBatchPlan, type MicroBatchPlan } from './micro-batch.js';
+import type { MicroBatchPlan } from './micro-batch.js';
 import {
   appendMetrics,
   type RunPaths,
@@ -25,9 +21,7 @@ import {
   saveCheckpoint,
   syncModelFile,
 } from './node/run-files.js';
-import { fcnParamGroups } from './param-groups.js';
-import { Sgd } from './sgd.js';
-import { restoreCheckpoint, type TrainState } from './train-state.js';
+import { type RunRecord, TrainingSession, type TrainingSessionOptions } from './training-session.js';
 
 /** What the loop needs of a data split; `VocDataset` from `@fcn/data` is one. */
 export interface TrainData {
@@ -70,36 +64,15 @@ export interface TrainCallbacks {
   onCheckpoint?(info: { path: string; epoch: number; step: number }): void | Promise<void>;
 }
 
-export interface TrainOptions {
-  /** The chapter's FCN or torchvision's (whose aux head, when it has one, trains with weight 0.5). */
-  model: SegmentationModel;
+/** The session's settings (`TrainingSessionOptions`: model, batch, rates, micro-batches), and the run's. */
+export interface TrainOptions extends Omit<TrainingSessionOptions, 'crop' | 'totalSteps' | 'predictions'> {
   train: TrainData;
   /** Evaluated after every epoch (the chapter's test accuracy, plus mean IU etc.). */
   val?: TrainData;
   /** Total epochs (a resumed run continues up to this number). */
   epochs: number;
-  /** Default 32, the chapter's. */
-  batchSize?: number;
-  /** Default 0.1, the chapter's. */
-  lr?: number;
-  /** The trunk's learning rate (default: `lr`). */
-  trunkLr?: number;
-  /** Default 1e-3, the chapter's. */
-  weightDecay?: number;
-  /** Default 0 (the chapter's plain SGD); MXNet's momentum semantics. */
-  momentum?: number;
-  /** How the learning rates change over the run's steps (default `'constant'`, the chapter's). */
-  lrSchedule?: LrSchedule;
-  /** Keep the trunk fixed: out of the optimiser, and in eval mode (BatchNorm's running statistics). */
-  freezeTrunk?: boolean;
-  /** Micro-batch size (`--micro-batch`); default: chosen from `memoryLimitBytes`. */
-  microBatch?: number;
-  /** The backend's memory limit (from `@fcn/backends`); without it the whole batch runs at once. */
-  memoryLimitBytes?: number;
   /** Seed of the data order and crops (default 0; a resumed run keeps its checkpoint's). */
   seed?: number;
-  /** Default `IGNORE_LABEL`. */
-  ignoreLabel?: number;
   /** Validation batch size (default: the micro-batch). */
   evalBatchSize?: number;
   /** Random validation crops, as the chapter's `test_iter` (default false: centred, the same every epoch). */
@@ -138,28 +111,50 @@ export interface TrainResult {
   paths?: RunPaths;
 }
 
-/** The loss turned NaN or infinite: training stopped before the update; the last checkpoint is kept. */
-export class NonFiniteLossError extends Error {
-  override name = 'NonFiniteLossError';
-  constructor(
-    readonly loss: number,
-    readonly epoch: number,
-    readonly step: number,
-    readonly lastCheckpoint: string | null,
-  ) {
-    super(
-      `the loss is ${loss} at epoch ${epoch}, step ${step}: training stopped without applying that step. ` +
-        (lastCheckpoint
-          ? `The last good checkpoint is ${lastCheckpoint}; resume from it, perhaps with a smaller learning rate.`
-          : 'No checkpoint had been written yet; try a smaller learning rate.'),
-    );
+/**
+ * The chapter's loop: per epoch, one `TrainingSession` step a batch, then the validation split, the
+ * checkpoint, the metrics line and the epoch's line.
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { epochs, batchSize = 32 } = options;
+  const stepsPerEpoch = checkRunShape(options, batchSize);
+  const session = new TrainingSession({
+    ...options,
+    batchSize,
+    ...(options.train.crop ? { crop: options.train.crop } : {}),
+    totalSteps: epochs * stepsPerEpoch,
+  });
+  try {
+    options.logger?.(session.describePlan());
+    const run = await startRun(options, session, stepsPerEpoch);
+    await options.callbacks?.onStart?.(startInfo(run));
+    while (run.record.position.epoch < epochs) {
+      if (options.signal?.aborted) return result(run, 'aborted');
+      const tally = await trainEpoch(run);
+      if (tally === 'aborted') return result(run, 'aborted');
+      await finishEpoch(run, tally);
+    }
+    return result(run, 'completed');
+  } finally {
+    session.dispose();
   }
 }
 
-export async function train(options: TrainOptions): Promise<TrainResult> {
-  const { model, epochs, batchSize = 32, callbacks = {}, logger } = options;
-  const numClasses = model.numClasses;
-  const ignoreLabel = options.ignoreLabel;
+/** A run in progress: the session, where it is in the data, and its last checkpoint. */
+interface Run {
+  readonly options: TrainOptions;
+  readonly session: TrainingSession;
+  readonly paths: RunPaths | undefined;
+  readonly stepsPerEpoch: number;
+  record: RunRecord;
+  lastCheckpoint: string | null;
+  /** `session.stepsDone` at the last checkpoint. */
+  savedAtStep: number;
+}
+
+/** Checks the options that need no model; returns the steps of an epoch. */
+function checkRunShape(options: TrainOptions, batchSize: number): number {
+  const { epochs } = options;
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new RangeError(`epochs must be an integer ≥ 0, got ${epochs}`);
   const stepsPerEpoch = Math.floor(options.train.length / batchSize);
@@ -168,232 +163,171 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       `the training set has ${options.train.length} examples, fewer than a batch of ${batchSize}`,
     );
   }
-  const checkpointEvery = options.checkpointEvery ?? 0;
-  const paths = options.runDir === undefined ? undefined : runPaths(options.runDir);
-  if (options.resume && !paths) throw new Error('resume needs the runDir that holds the checkpoint');
-
-  const hyper = {
-    lr: options.lr ?? 0.1,
-    trunkLr: options.trunkLr ?? null,
-    weightDecay: options.weightDecay ?? 1e-3,
-    momentum: options.momentum ?? 0,
-    freezeTrunk: options.freezeTrunk ?? false,
-    lrSchedule: options.lrSchedule ?? 'constant',
-  };
-  const groups = fcnParamGroups(model, {
-    trunkLr: options.trunkLr,
-    freezeTrunk: hyper.freezeTrunk,
-    trunkPrefix: model.trunkPrefix,
-  });
-  // torchvision trains its FCN with the aux head's loss at weight 0.5 (references/segmentation).
-  const auxLossWeight = model instanceof TorchvisionFCN && model.auxClassifier ? 0.5 : 0;
-  const params = groups.flatMap((g) => g.params);
-  const optimizer = new Sgd(groups, {
-    lr: hyper.lr,
-    momentum: hyper.momentum,
-    weightDecay: hyper.weightDecay,
-  });
-  const baseLrs = optimizer.groups.map((g) => g.lr);
-  try {
-    const crop = options.train.crop;
-    const bytesPerImage = crop ? estimateTrainingMemory(model.config, crop).bytes : undefined;
-    if (
-      options.microBatch === undefined &&
-      options.memoryLimitBytes !== undefined &&
-      bytesPerImage === undefined
-    ) {
-      throw new Error('choosing the micro-batch from the memory limit needs the crop size (train.crop)');
-    }
-    const plan = chooseMicroBatch({
-      batchSize,
-      bytesPerImage: bytesPerImage ?? 1,
-      memoryLimitBytes: options.memoryLimitBytes,
-      fixedBytes: parameterMemory(model.numParameters()),
-      override: options.microBatch,
-    });
-    logger?.(describeMicroBatchPlan(plan, bytesPerImage));
-
-    let state: TrainState = {
-      version: 1,
-      position: { epoch: 0, step: 0 },
-      seed: options.seed ?? 0,
-      batchSize,
-      stepsDone: 0,
-      history: [],
-      hyper: { ...hyper, epochs, microBatch: plan.microBatch },
-      ...(options.run ? { run: options.run } : {}),
-    };
-    let lastCheckpoint: string | null = null;
-    if (options.resume && paths) {
-      const checkpoint = await readCheckpoint(paths.checkpoint);
-      const saved = checkpoint.state;
-      if (options.seed !== undefined && options.seed !== saved.seed) {
-        throw new Error(`the checkpoint's data order has seed ${saved.seed}, not ${options.seed}`);
-      }
-      if (saved.batchSize !== batchSize) {
-        throw new Error(`the checkpoint was made with batches of ${saved.batchSize}, not ${batchSize}`);
-      }
-      restoreCheckpoint(checkpoint, model, optimizer);
-      state = { ...saved, hyper: state.hyper, ...(options.run ? { run: options.run } : {}) };
-      lastCheckpoint = paths.checkpoint;
-      await rewriteMetrics(paths.metrics, state.history);
-      if (await syncModelFile(paths.model, checkpoint.modelBytes)) {
-        logger?.(
-          `${paths.model} was older than the checkpoint (a stop between the two writes): written again`,
-        );
-      }
-      logger?.(
-        `resumed from ${paths.checkpoint} at epoch ${saved.position.epoch + 1}, step ${saved.position.step}`,
-      );
-    }
-    await callbacks.onStart?.({
-      plan,
-      ...(bytesPerImage !== undefined ? { bytesPerImage } : {}),
-      stepsPerEpoch,
-      start: { ...state.position },
-      epochs,
-      ...(paths ? { paths } : {}),
-    });
-
-    let savedAtStep = state.stepsDone;
-    const checkpoint = async (position: TrainState['position']) => {
-      if (!paths) return;
-      state.position = position;
-      await saveCheckpoint(paths, model, optimizer, state);
-      savedAtStep = state.stepsDone;
-      lastCheckpoint = paths.checkpoint;
-      await callbacks.onCheckpoint?.({ path: paths.checkpoint, epoch: position.epoch, step: position.step });
-    };
-    const result = (status: TrainResult['status']): TrainResult => ({
-      status,
-      history: state.history,
-      position: { ...state.position },
-      stepsDone: state.stepsDone,
-      plan,
-      ...(paths ? { paths } : {}),
-    });
-
-    while (state.position.epoch < epochs) {
-      if (options.signal?.aborted) return result('aborted');
-      const epoch = state.position.epoch;
-      const startStep = state.position.step;
-      const progress = state.progress ?? { lossSum: 0, images: 0, confusion: [], seconds: 0 };
-      const confusion = progress.confusion.length
-        ? ConfusionMatrix.from(numClasses, progress.confusion, ignoreLabel)
-        : new ConfusionMatrix(numClasses, ignoreLabel);
-      let { lossSum, images, seconds } = progress;
-      model.train();
-      if (hyper.freezeTrunk) model.trunk.eval();
-      const epochStart = performance.now() - seconds * 1000;
-      let step = 0;
-      for await (const batch of options.train.batches({
-        batchSize,
-        shuffle: true,
-        seed: state.seed,
-        epoch,
-        dropLast: true,
-        ...(options.prefetch !== undefined ? { prefetch: options.prefetch } : {}),
-      })) {
-        if (step < startStep || options.signal?.aborted) {
-          batch.images.dispose();
-          batch.labels.dispose();
-          if (options.signal?.aborted) {
-            // Keep the steps taken since the last checkpoint: a resume continues from here.
-            if (state.stepsDone !== savedAtStep && step > startStep) {
-              state.progress = { lossSum, images, confusion: [...confusion.counts], seconds };
-              await checkpoint({ epoch, step });
-            }
-            return result('aborted');
-          }
-          step++;
-          continue;
-        }
-        const t0 = performance.now();
-        const n = batch.images.shape[0];
-        let loss: number;
-        try {
-          const out = await batchGradients(model, params, batch.images, batch.labels, {
-            sizes: chooseSizes(plan, n),
-            numClasses,
-            auxLossWeight,
-            ...(ignoreLabel !== undefined ? { ignoreLabel } : {}),
-          });
-          loss = out.loss;
-          try {
-            if (!Number.isFinite(loss))
-              throw new NonFiniteLossError(loss, epoch + 1, step + 1, lastCheckpoint);
-            optimizer.groups.forEach((g, i) => {
-              g.lr = scheduledLr(baseLrs[i]!, hyper.lrSchedule, state.stepsDone, epochs * stepsPerEpoch);
-            });
-            optimizer.step(out.grads);
-          } finally {
-            disposeGradients(out.grads);
-          }
-          confusion.update(out.labels, out.predictions);
-        } finally {
-          batch.images.dispose();
-          batch.labels.dispose();
-        }
-        const dt = (performance.now() - t0) / 1000;
-        lossSum += loss * n;
-        images += n;
-        seconds += dt;
-        step++;
-        state.stepsDone++;
-        await callbacks.onStep?.({
-          epoch: epoch + 1,
-          step,
-          steps: stepsPerEpoch,
-          globalStep: state.stepsDone,
-          loss,
-          images: n,
-          imagesPerSec: n / dt,
-          epochImagesPerSec: images / seconds,
-        });
-        if (checkpointEvery > 0 && state.stepsDone % checkpointEvery === 0 && step < stepsPerEpoch) {
-          state.progress = { lossSum, images, confusion: [...confusion.counts], seconds };
-          await checkpoint({ epoch, step });
-        }
-      }
-      const test = options.val
-        ? segmentationMetrics(
-            await evaluate(model, options.val, {
-              batchSize: options.evalBatchSize ?? plan.microBatch,
-              randomCrop: options.evalRandomCrop ?? false,
-              seed: state.seed,
-              epoch,
-              ...(ignoreLabel !== undefined ? { ignoreLabel } : {}),
-            }),
-          )
-        : undefined;
-      const record: EpochRecord = {
-        epoch: epoch + 1,
-        loss: lossSum / images,
-        trainAcc: segmentationMetrics(confusion).pixelAccuracy,
-        ...(test ? { test } : {}),
-        time: (performance.now() - epochStart) / 1000,
-        imagesPerSec: images / seconds,
-        steps: step,
-        images,
-        lr: Object.fromEntries(optimizer.groups.map((g) => [g.name, g.lr])),
-      };
-      state.history.push(record);
-      delete state.progress;
-      await checkpoint({ epoch: epoch + 1, step: 0 });
-      state.position = { epoch: epoch + 1, step: 0 };
-      if (paths) await appendMetrics(paths.metrics, record);
-      logger?.(formatEpochLine(record));
-      await callbacks.onEpoch?.(record);
-    }
-    return result('completed');
-  } finally {
-    optimizer.dispose();
+  if (options.resume && options.runDir === undefined) {
+    throw new Error('resume needs the runDir that holds the checkpoint');
   }
+  return stepsPerEpoch;
 }
 
-/** The plan's split, or a fresh one for a batch of another size (only a data source with skips gives one). */
-function chooseSizes(plan: MicroBatchPlan, n: number): number[] {
-  const total = plan.sizes.reduce((a, b) => a + b, 0);
-  if (n === total) return plan.sizes;
-  return chooseMicroBatch({ batchSize: n, bytesPerImage: 1, override: Math.min(plan.microBatch, n) }).sizes;
+/** A fresh run at epoch 0, or (`resume`) the checkpoint's. */
+async function startRun(
+  options: TrainOptions,
+  session: TrainingSession,
+  stepsPerEpoch: number,
+): Promise<Run> {
+  const run: Run = {
+    options,
+    session,
+    paths: options.runDir === undefined ? undefined : runPaths(options.runDir),
+    stepsPerEpoch,
+    record: {
+      position: { epoch: 0, step: 0 },
+      seed: options.seed ?? 0,
+      history: [],
+      hyper: { ...session.settings, epochs: options.epochs },
+      ...(options.run ? { run: options.run } : {}),
+    },
+    lastCheckpoint: null,
+    savedAtStep: 0,
+  };
+  if (options.resume) await resume(run, run.paths!);
+  return run;
+}
+
+/** Weights, momentum, position and figures from the checkpoint; the log and model file made to agree. */
+async function resume(run: Run, paths: RunPaths): Promise<void> {
+  const { options, session } = run;
+  const checkpoint = await readCheckpoint(paths.checkpoint);
+  const { seed } = checkpoint.state;
+  if (options.seed !== undefined && options.seed !== seed) {
+    throw new Error(`the checkpoint's data order has seed ${seed}, not ${options.seed}`);
+  }
+  const { version, batchSize, stepsDone, ...saved } = session.restore(checkpoint);
+  run.record = { ...saved, hyper: run.record.hyper, ...(options.run ? { run: options.run } : {}) };
+  run.lastCheckpoint = paths.checkpoint;
+  run.savedAtStep = stepsDone;
+  await rewriteMetrics(paths.metrics, saved.history);
+  if (await syncModelFile(paths.model, checkpoint.modelBytes)) {
+    options.logger?.(
+      `${paths.model} was older than the checkpoint (a stop between the two writes): written again`,
+    );
+  }
+  const { epoch, step } = saved.position;
+  options.logger?.(`resumed from ${paths.checkpoint} at epoch ${epoch + 1}, step ${step}`);
+}
+
+/**
+ * The epoch's batches from the run's position (earlier ones skipped unread), one session step each.
+ * On `signal`, checkpoints the steps taken since the last checkpoint and gives up.
+ */
+async function trainEpoch(run: Run): Promise<EpochTally | 'aborted'> {
+  const { options, session, record } = run;
+  const { epoch, step: start } = record.position;
+  const tally = new EpochTally(session.model.numClasses, options.ignoreLabel, start, record.progress);
+  for await (const batch of options.train.batches({
+    batchSize: session.batchSize,
+    shuffle: true,
+    seed: record.seed,
+    epoch,
+    dropLast: true,
+    skip: start,
+    ...(options.prefetch !== undefined ? { prefetch: options.prefetch } : {}),
+  })) {
+    if (options.signal?.aborted) {
+      dispose(batch);
+      if (session.stepsDone !== run.savedAtStep && tally.steps > start) await save(run, epoch, tally);
+      return 'aborted';
+    }
+    const began = performance.now();
+    const step = await session
+      .step(batch, {
+        where: `epoch ${epoch + 1}, step ${tally.steps + 1}`,
+        lastCheckpoint: run.lastCheckpoint,
+      })
+      .finally(() => dispose(batch));
+    const seconds = (performance.now() - began) / 1000;
+    tally.add(step, seconds);
+    await options.callbacks?.onStep?.({
+      epoch: epoch + 1,
+      step: tally.steps,
+      steps: run.stepsPerEpoch,
+      globalStep: session.stepsDone,
+      loss: step.loss,
+      images: step.images,
+      imagesPerSec: step.images / seconds,
+      epochImagesPerSec: tally.imagesPerSec,
+    });
+    const every = options.checkpointEvery ?? 0;
+    if (every > 0 && session.stepsDone % every === 0 && tally.steps < run.stepsPerEpoch) {
+      await save(run, epoch, tally);
+    }
+  }
+  return tally;
+}
+
+/** Validation, the epoch's record, the checkpoint at the epoch's end, the metrics line, the log line. */
+async function finishEpoch(run: Run, tally: EpochTally): Promise<void> {
+  const { options, session, record } = run;
+  const { epoch } = record.position;
+  const test = options.val
+    ? segmentationMetrics(
+        await evaluate(session.model, options.val, {
+          batchSize: options.evalBatchSize ?? session.plan.microBatch,
+          randomCrop: options.evalRandomCrop ?? false,
+          seed: record.seed,
+          epoch,
+          ...(options.ignoreLabel !== undefined ? { ignoreLabel: options.ignoreLabel } : {}),
+        }),
+      )
+    : undefined;
+  const epochRecord = tally.record(epoch + 1, test, session.learningRates);
+  record.history.push(epochRecord);
+  await save(run, epoch + 1);
+  if (run.paths) await appendMetrics(run.paths.metrics, epochRecord);
+  options.logger?.(formatEpochLine(epochRecord));
+  await options.callbacks?.onEpoch?.(epochRecord);
+}
+
+/**
+ * Move the run to `epoch`, at the tally's step inside it (mid-epoch, its figures kept) or at its start,
+ * and checkpoint there when the run has a folder.
+ */
+async function save(run: Run, epoch: number, tally?: EpochTally): Promise<void> {
+  const { record, paths } = run;
+  record.position = { epoch, step: tally?.steps ?? 0 };
+  if (tally) record.progress = tally.progress();
+  else delete record.progress;
+  if (!paths) return;
+  await saveCheckpoint(paths, run.session.checkpoint(record));
+  run.savedAtStep = run.session.stepsDone;
+  run.lastCheckpoint = paths.checkpoint;
+  await run.options.callbacks?.onCheckpoint?.({ path: paths.checkpoint, ...record.position });
+}
+
+function startInfo(run: Run): TrainStartInfo {
+  const { session, paths } = run;
+  return {
+    plan: session.plan,
+    ...(session.bytesPerImage !== undefined ? { bytesPerImage: session.bytesPerImage } : {}),
+    stepsPerEpoch: run.stepsPerEpoch,
+    start: { ...run.record.position },
+    epochs: run.options.epochs,
+    ...(paths ? { paths } : {}),
+  };
+}
+
+function result(run: Run, status: TrainResult['status']): TrainResult {
+  return {
+    status,
+    history: run.record.history,
+    position: { ...run.record.position },
+    stepsDone: run.session.stepsDone,
+    plan: run.session.plan,
+    ...(run.paths ? { paths: run.paths } : {}),
+  };
+}
+
+function dispose(batch: { images: tf.Tensor; labels: tf.Tensor }): void {
+  batch.images.dispose();
+  batch.labels.dispose();
 }

@@ -28,12 +28,13 @@ describe('checkpoint encoding', () => {
     const sgd = new Sgd(fcnParamGroups(model), { lr: 0.1, momentum: 0.9 });
     for (const [name, m] of sgd.state())
       tf.tidy(() => m.assign(tf.randomNormal(m.shape, 0, 1, 'float32', name.length)));
-    const bytes = encodeCheckpoint(model, sgd, STATE);
-    const decoded = decodeCheckpoint(bytes);
+    const files = encodeCheckpoint(model, sgd, STATE);
+    const decoded = decodeCheckpoint(files.checkpoint);
     expect(decoded.state).toEqual(STATE);
     expect(decoded.momentum.size).toBe(model.parameters().length);
-    // The model part is a plain native weight file.
+    // The model part is a plain native weight file, the very bytes of the save's model file.
     expect(decoded.modelBytes).toEqual(saveWeights(model));
+    expect(files.model).toEqual(decoded.modelBytes);
     const rebuilt = fromWeights(decoded.modelBytes);
     expect(snapshotState(rebuilt)).toEqual(snapshotState(model));
 
@@ -53,12 +54,16 @@ describe('checkpoint encoding', () => {
       /not a training checkpoint: no 'fcn.train_state' metadata/,
     );
     const sgd = new Sgd(fcnParamGroups(model), { lr: 0.1 });
-    const bad = encodeCheckpoint(model, sgd, { ...STATE, position: { epoch: -1, step: 0 } });
+    const bad = encodeCheckpoint(model, sgd, { ...STATE, position: { epoch: -1, step: 0 } }).checkpoint;
     expect(() => decodeCheckpoint(bad)).toThrow(/is not a version-1 training state/);
     // Without momentum a checkpoint has none, and a momentum optimiser refuses it.
     const withMomentum = new Sgd(fcnParamGroups(model), { lr: 0.1, momentum: 0.5 });
     expect(() =>
-      restoreCheckpoint(decodeCheckpoint(encodeCheckpoint(model, sgd, STATE)), model, withMomentum),
+      restoreCheckpoint(
+        decodeCheckpoint(encodeCheckpoint(model, sgd, STATE).checkpoint),
+        model,
+        withMomentum,
+      ),
     ).toThrow(/missing momentum for 'final_conv.weight'/);
     model.dispose();
     sgd.dispose();
@@ -69,7 +74,7 @@ describe('checkpoint encoding', () => {
     const model = fcn({ trunk: { arch: 'resnet18', width: 2 }, numClasses: 3, seed: 1 });
     const sgd = new Sgd(fcnParamGroups(model), { lr: 0.1, momentum: 0.9 });
     const run = { data: '/voc', settings: { crop: [64, 64] } };
-    const bytes = encodeCheckpoint(model, sgd, { ...STATE, run });
+    const bytes = encodeCheckpoint(model, sgd, { ...STATE, run }).checkpoint;
     const decoded = decodeCheckpoint(bytes);
     expect(decoded.state.run).toEqual(run);
     // The model part gets its own checksum, so it loads as a weight file.
@@ -80,12 +85,12 @@ describe('checkpoint encoding', () => {
     for (let i = flipped.length - 64; i < flipped.length; i++) flipped[i]! ^= 0xff;
     expect(() => decodeCheckpoint(flipped)).toThrow(/do not match the checksum/);
     // A state record of the wrong kind.
-    expect(() => decodeCheckpoint(encodeCheckpoint(model, sgd, { ...STATE, run: [] as never }))).toThrow(
-      /not a version-1 training state/,
-    );
+    expect(() =>
+      decodeCheckpoint(encodeCheckpoint(model, sgd, { ...STATE, run: [] as never }).checkpoint),
+    ).toThrow(/not a version-1 training state/);
     // NaN momentum (checksum made over it): refused, naming the buffer.
     for (const [, m] of sgd.state()) tf.tidy(() => m.assign(tf.fill(m.shape, Number.NaN)));
-    expect(() => decodeCheckpoint(encodeCheckpoint(model, sgd, STATE))).toThrow(
+    expect(() => decodeCheckpoint(encodeCheckpoint(model, sgd, STATE).checkpoint)).toThrow(
       /NaN or infinite weights in 'optimizer\.momentum\./,
     );
     model.dispose();

@@ -3,7 +3,7 @@
  * parameter and buffer, the config in the metadata), the optimiser's momentum buffers as extra tensors
  * `optimizer.momentum.<parameter>`, and the training state (position in the data order, its seed,
  * figures so far) as JSON in the metadata key `fcn.train_state`. One file, so one atomic rename
- * replaces all of it. Pure code: the file I/O is in `node/checkpoint.ts`.
+ * replaces all of it. Pure code: the file I/O is in `node/run-files.ts`.
  */
 import type { Module } from '@fcn/layers';
 import {
@@ -68,17 +68,36 @@ export interface DecodedCheckpoint {
   momentum: Map<string, RawTensor>;
 }
 
-export function encodeCheckpoint(model: SegmentationModel, optimizer: Sgd, state: TrainState): Uint8Array {
-  const weights = readSafetensors(saveWeights(model));
+/** The two files of one save, made from one read of the model's tensors. */
+export interface EncodedCheckpoint {
+  /** `checkpoint.safetensors`: the weights, the momentum buffers and the training state. */
+  checkpoint: Uint8Array;
+  /** `model.safetensors`: the model alone, a native weight file (what `decodeCheckpoint` gives back). */
+  model: Uint8Array;
+}
+
+/**
+ * Serialise a save once: the model file is `saveWeights(model)` (the weights read from the backend
+ * once), and the checkpoint takes those same bytes (views, not copies) plus the momentum and the
+ * state. Nothing is decoded again to make the model file.
+ */
+export function encodeCheckpoint(
+  model: SegmentationModel,
+  optimizer: Sgd,
+  state: TrainState,
+): EncodedCheckpoint {
+  const modelFile = saveWeights(model);
+  const weights = readSafetensors(modelFile);
   const tensors = new Map<string, RawTensor>(weights.tensors);
   for (const [name, buffer] of optimizer.state()) {
     tensors.set(MOMENTUM_PREFIX + name, float32Tensor(buffer.dataSync() as Float32Array, buffer.shape));
   }
   // One checksum over every tensor (weights and momentum): a flipped byte anywhere is refused on resume.
-  return writeSafetensors(
+  const checkpoint = writeSafetensors(
     tensors,
     withChecksum(tensors, { ...weights.metadata, [TRAIN_STATE_KEY]: JSON.stringify(state) }),
   );
+  return { checkpoint, model: modelFile };
 }
 
 export function decodeCheckpoint(bytes: Uint8Array | ArrayBuffer): DecodedCheckpoint {

@@ -8,15 +8,8 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SegmentationModel } from '@fcn/models';
 import type { EpochRecord } from '../epoch-line.js';
-import type { Sgd } from '../sgd.js';
-import {
-  type DecodedCheckpoint,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  type TrainState,
-} from '../train-state.js';
+import { type DecodedCheckpoint, decodeCheckpoint, type EncodedCheckpoint } from '../train-state.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export interface RunPaths {
@@ -35,17 +28,11 @@ export function runPaths(dir: string): RunPaths {
   };
 }
 
-/** Write the checkpoint, then the model file, each atomically. */
-export async function saveCheckpoint(
-  paths: RunPaths,
-  model: SegmentationModel,
-  optimizer: Sgd,
-  state: TrainState,
-): Promise<void> {
+/** Write a save (`encodeCheckpoint`, `TrainingSession.checkpoint`): the checkpoint, then the model file, each atomically. */
+export async function saveCheckpoint(paths: RunPaths, files: EncodedCheckpoint): Promise<void> {
   await mkdir(paths.dir, { recursive: true });
-  const bytes = encodeCheckpoint(model, optimizer, state);
-  await writeFileAtomic(paths.checkpoint, bytes);
-  await writeFileAtomic(paths.model, decodeCheckpoint(bytes).modelBytes);
+  await writeFileAtomic(paths.checkpoint, files.checkpoint);
+  await writeFileAtomic(paths.model, files.model);
 }
 
 /**
