@@ -1,14 +1,6 @@
 import type { Size } from '@fcn/data';
 import { FCN_VARIANTS, type FcnVariant, fcn } from '@fcn/models';
-import {
-  batchGradients,
-  chooseMicroBatch,
-  disposeGradients,
-  estimateTrainingMemory,
-  fcnParamGroups,
-  parameterMemory,
-  Sgd,
-} from '@fcn/train';
+import { TrainingSession } from '@fcn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import { type BackendFlags, infoLog, startBackend, withBackendOptions } from '../backend.js';
@@ -63,16 +55,17 @@ export function benchCommand(): Command {
         trunk: { arch: 'resnet18', width: flags.width },
         seed: 0,
       });
-      const groups = fcnParamGroups(model, {});
-      const params = groups.flatMap((g) => g.params);
-      const sgd = new Sgd(groups, { lr: 0.1, weightDecay: 1e-3 });
-      const plan = chooseMicroBatch({
+      // The step `fcn train` takes (micro-batches from the backend's memory), as SGD lr 0.1, wd 1e-3.
+      const session = new TrainingSession({
+        model,
         batchSize: flags.batchSize,
-        bytesPerImage: estimateTrainingMemory(model.config, flags.crop).bytes,
+        crop: flags.crop,
+        lr: 0.1,
+        weightDecay: 1e-3,
         memoryLimitBytes: backend.memoryLimitBytes,
-        fixedBytes: parameterMemory(model.numParameters()),
-        ...(flags.microBatch !== undefined ? { override: flags.microBatch } : {}),
+        ...(flags.microBatch !== undefined ? { microBatch: flags.microBatch } : {}),
       });
+      const { plan } = session;
       const x: tf.Tensor4D = tf.randomNormal([flags.batchSize, height, width, 3], 0, 1, 'float32', 1);
       const labels: tf.Tensor3D = tf.randomUniform(
         [flags.batchSize, height, width],
@@ -87,15 +80,8 @@ export function benchCommand(): Command {
           await sum.data();
           sum.dispose();
         };
-        const step = async () => {
-          const out = await batchGradients(model, params, x, labels, {
-            sizes: plan.sizes,
-            numClasses: NUM_CLASSES,
-          });
-          sgd.step(out.grads);
-          disposeGradients(out.grads);
-          await params.at(-1)![1].data();
-        };
+        // Resolves once the update has landed.
+        const step = async () => void (await session.step({ images: x, labels }));
         const forwardMs = await medianMs(forward, flags, (l) => log(`forward ${l}`));
         const tensorsBefore = tf.memory().numTensors;
         const stepMs = await medianMs(step, flags, (l) => log(`step ${l}`));
@@ -124,7 +110,7 @@ export function benchCommand(): Command {
         }
       } finally {
         tf.dispose([x, labels]);
-        sgd.dispose();
+        session.dispose();
         model.dispose();
       }
     });
