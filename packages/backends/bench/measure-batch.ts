@@ -2,11 +2,11 @@
  * One row of the table: the forward pass and (optionally) the training step of a model at one batch
  * size on the current backend, with the live-tensor count checked around the timed runs.
  */
-import type { Module } from '@fcn/layers';
+import type { SegmentationModel } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Row } from './table.js';
 import { formatMs, type Timing, timeMedian, warmUp } from './timing.js';
-import { forwardPass, makeSgd, type SgdOptions, trainStep } from './train-step.js';
+import { benchSession, forwardPass, type SgdOptions } from './train-step.js';
 
 export interface MeasureOptions {
   backend: string;
@@ -31,15 +31,25 @@ export interface Leak {
   after: number;
 }
 
-export async function measureBatch(model: Module, o: MeasureOptions): Promise<{ row: Row; leaks: Leak[] }> {
+export async function measureBatch(
+  model: SegmentationModel,
+  o: MeasureOptions,
+): Promise<{ row: Row; leaks: Leak[] }> {
   const label = `${o.backend} batch ${o.batch}`;
   const row: Row = { backend: o.backend, batch: o.batch };
   const leaks: Leak[] = [];
   const tensorsAtStart = tf.memory().numTensors;
-  const x = tf.randomNormal([o.batch, o.height, o.width, 3], 0, 1, 'float32', 1234 + o.batch);
-  const labels = tf.randomUniform([o.batch, o.height, o.width], 0, o.numClasses, 'int32', 4321 + o.batch);
+  const x: tf.Tensor4D = tf.randomNormal([o.batch, o.height, o.width, 3], 0, 1, 'float32', 1234 + o.batch);
+  const labels: tf.Tensor3D = tf.randomUniform(
+    [o.batch, o.height, o.width],
+    0,
+    o.numClasses,
+    'int32',
+    4321 + o.batch,
+  );
   const expected = [o.batch, o.height, o.width, o.numClasses];
-  const sgd = makeSgd(model, o.sgd);
+  const session = benchSession(model, o.batch, o.sgd);
+  let steps = 0;
 
   // Both in training mode (batch statistics), as PyTorch's reference.
   const phases: { name: string; action: () => Promise<void>; record: (t: Timing) => void }[] = [
@@ -60,9 +70,9 @@ export async function measureBatch(model: Module, o: MeasureOptions): Promise<{ 
   if (o.step) {
     phases.push({
       name: 'step',
+      // Resolves once the update has landed; a NaN or infinite loss throws, naming the step.
       action: async () => {
-        const loss = await trainStep(model, x, labels, sgd);
-        if (!Number.isFinite(loss)) throw new Error(`${label}: training loss is ${loss}`);
+        await session.step({ images: x, labels }, { where: `${label}, training step ${++steps}` });
       },
       record: (t) => {
         row.stepMs = t.medianMs;
@@ -87,7 +97,7 @@ export async function measureBatch(model: Module, o: MeasureOptions): Promise<{ 
     }
   } finally {
     tf.dispose([x, labels]);
-    sgd.dispose();
+    session.dispose();
   }
   const tensorsAtEnd = tf.memory().numTensors;
   if (tensorsAtEnd !== tensorsAtStart) {

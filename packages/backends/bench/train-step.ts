@@ -1,11 +1,13 @@
 /**
  * What the benchmark times: a forward pass, and one SGD training step as `@fcn/train` takes it
- * (forward, its softmax cross-entropy averaged over pixels, backward by `tf.variableGrads`, its `Sgd`
- * without momentum: p -= lr * (grad + wd * p), which is PyTorch's SGD with weight_decay). On wasm the
- * loss and the update run as the fused kernels of `@fcn/backends`. Every tensor made here is disposed.
+ * (`TrainingSession.step`: forward, its softmax cross-entropy averaged over pixels, backward, its `Sgd`
+ * without momentum: p -= lr * (grad + wd * p), which is PyTorch's SGD with weight_decay; the whole batch
+ * at once and no argmax, as PyTorch's step), waiting for the update to land. On wasm the loss and the
+ * update run as the fused kernels of `@fcn/wasm-kernels`. Every tensor made here is disposed.
  */
 import type { Module } from '@fcn/layers';
-import { Sgd, softmaxCrossEntropy } from '@fcn/train';
+import type { SegmentationModel } from '@fcn/models';
+import { TrainingSession } from '@fcn/train';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface SgdOptions {
@@ -13,10 +15,16 @@ export interface SgdOptions {
   weightDecay: number;
 }
 
-/** `@fcn/train`'s SGD over all of `model`'s trainable parameters (the caller disposes it). */
-export function makeSgd(model: Module, options: SgdOptions): Sgd {
-  const params = [...model.namedParameters()].filter(([, v]) => v.trainable);
-  return new Sgd([{ params }], options);
+/** The training session a row times: `batch` images at once, SGD without momentum (the caller disposes it). */
+export function benchSession(model: SegmentationModel, batch: number, sgd: SgdOptions): TrainingSession {
+  return new TrainingSession({
+    model,
+    batchSize: batch,
+    lr: sgd.lr,
+    weightDecay: sgd.weightDecay,
+    momentum: 0,
+    predictions: false,
+  });
 }
 
 /** Runs the forward pass and waits for it; returns the output shape. */
@@ -30,22 +38,4 @@ export async function forwardPass(model: Module, x: tf.Tensor): Promise<number[]
   await total.data();
   total.dispose();
   return shape;
-}
-
-/** One SGD step on (x, labels); waits for the update to land and returns the loss. */
-export async function trainStep(model: Module, x: tf.Tensor, labels: tf.Tensor, sgd: Sgd): Promise<number> {
-  const params = [...model.namedParameters()].filter(([, v]) => v.trainable);
-  const { value, grads } = tf.variableGrads(
-    () => softmaxCrossEntropy(model.forward(x) as tf.Tensor4D, labels as tf.Tensor3D),
-    params.map(([, v]) => v),
-  );
-  const byName = new Map(params.map(([name, v]) => [name, grads[v.name]!]));
-  sgd.step(byName);
-  tf.dispose(grads);
-  const loss = (await value.data())[0] ?? Number.NaN;
-  value.dispose();
-  // On backends that queue work (GPU), reading the last parameter waits for every update.
-  const last = params.at(-1);
-  if (last) await last[1].data();
-  return loss;
 }
