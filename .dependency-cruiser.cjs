@@ -101,7 +101,11 @@ module.exports = {
       comment: "an npm package that code a package ships imports is declared in that package's package.json",
       severity: 'error',
       from: { path: '^packages/[^/]+/src/', pathNot: NOT_SHIPPED },
-      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+      // dependency-cruiser 17.4.3 also types an optional peer `npm-no-pkg` (from its `peerDependenciesMeta` entry).
+      to: {
+        dependencyTypes: ['npm-no-pkg', 'npm-unknown'],
+        dependencyTypesNot: ['npm', 'npm-peer', 'npm-optional'],
+      },
     },
     {
       name: 'not-to-unresolvable',

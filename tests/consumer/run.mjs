@@ -6,7 +6,10 @@
 //   3. a fresh npm project in a temp folder installs the tarballs (the @fcn/* names pinned to them with
 //      overrides) and TF.js from the registry, type-checks consumer.mjs (tsc --strict, module nodenext),
 //      runs it (plain Node ESM: an FCN, a forward, one training step on wasm) and require()s every entry
-//      from CommonJS (Node >= 20.19 loads ESM from require()).
+//      from CommonJS (Node >= 20.19 loads ESM from require());
+//   4. Vite bundles browser.mjs for the browser from the same project (a web page's use of the packages): no
+//      Node built-in and no `sharp` reach the bundle, and tfjs-core's engine is in it once (@fcn/layers' node
+//      build inlines tfjs-core's gradients; bundlers get the build that imports them).
 // --keep keeps the temp folder; --checks-only stops after step 2.
 import { execFile as execFileCb, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -131,6 +134,9 @@ async function consume(tarballs) {
   await mkdir(project);
   const tfjs = JSON.parse(await readFile(join(root, 'packages', 'models', 'package.json'), 'utf8'))
     .peerDependencies['@tensorflow/tfjs-core'];
+  // An optional peer of @fcn/data: consumer.mjs reads and writes JPEGs; the browser bundle must not reach it.
+  const sharp = JSON.parse(await readFile(join(root, 'packages', 'data', 'package.json'), 'utf8'))
+    .peerDependencies.sharp;
   const local = Object.fromEntries(tarballs.map((t) => [t.name, `file:${t.file}`]));
   await writeFile(
     join(project, 'package.json'),
@@ -139,7 +145,7 @@ async function consume(tarballs) {
         name: 'fcn-consumer',
         private: true,
         type: 'module',
-        dependencies: { ...local, '@tensorflow/tfjs-core': tfjs },
+        dependencies: { ...local, '@tensorflow/tfjs-core': tfjs, sharp },
         overrides: local,
       },
       null,
@@ -175,5 +181,60 @@ async function consume(tarballs) {
       `}\nconsole.log('require(): ' + ${JSON.stringify(specifiers.join(', '))});\n`,
   );
   await runLive(process.execPath, ['--no-warnings', 'require.cjs'], { cwd: project });
-  console.log(`consumer ran (${elapsed(step)}); all in ${elapsed()}`);
+  console.log(`consumer ran (${elapsed(step)})`);
+  await bundleForBrowser(project);
+  console.log(`all in ${elapsed()}`);
+}
+
+/**
+ * Step 4: Vite's browser build of browser.mjs against the installed tarballs. What our packages' files
+ * import as the bundler resolves them is recorded: none may be a Node built-in or sharp (TF.js's own
+ * Node branches, behind its environment checks, are TF.js's business). And tfjs-core's engine.js, which
+ * defines getOrMakeEngine once, must be in the bundle once: a second definition is a second engine.
+ */
+async function bundleForBrowser(project) {
+  const step = performance.now();
+  await cp(join(here, 'browser.mjs'), join(project, 'browser.mjs'));
+  const { build } = await import('vite');
+  const { builtinModules } = await import('node:module');
+  const builtins = new Set(builtinModules);
+  const outDir = join(project, 'dist-browser');
+  const problems = [];
+  await build({
+    root: project,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'fcn-browser-imports',
+        enforce: 'pre',
+        resolveId(source, importer) {
+          const bare = source.replace(/^node:/, '');
+          const nodeOnly =
+            builtins.has(bare) || builtins.has(bare.split('/')[0]) || /^sharp(\/|$)/.test(source);
+          if (nodeOnly && importer?.includes('/node_modules/@fcn/')) {
+            problems.push(`${importer.slice(importer.indexOf('@fcn/'))} imports ${source}`);
+          }
+          return null;
+        },
+      },
+    ],
+    build: {
+      outDir,
+      minify: false,
+      target: 'es2022',
+      lib: { entry: join(project, 'browser.mjs'), formats: ['es'], fileName: 'browser' },
+    },
+  });
+  let code = '';
+  for (const file of await readdir(outDir, { recursive: true })) {
+    if (file.endsWith('.js')) code += await readFile(join(outDir, file), 'utf8');
+  }
+  const engines = code.match(/function getOrMakeEngine\(/g)?.length ?? 0;
+  if (engines !== 1) problems.push(`tfjs-core's engine is in the bundle ${engines} times, expected once`);
+  if (problems.length > 0) throw new Error(`Vite's browser bundle of browser.mjs:\n${problems.join('\n')}`);
+  console.log(
+    `Vite's browser bundle of browser.mjs: ${(code.length / 1e6).toFixed(1)} MB unminified, tfjs-core's engine once, ` +
+      `no Node built-in or sharp from @fcn/* (${elapsed(step)})`,
+  );
 }

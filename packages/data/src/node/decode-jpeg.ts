@@ -1,6 +1,6 @@
 /** JPEG (or any image sharp reads) to interleaved RGB bytes, off the main thread (libvips, libuv pool). */
-import sharp from 'sharp';
 import type { RgbImage } from '../image.js';
+import { loadSharp } from './load-sharp.js';
 
 /**
  * Decodes to sRGB, 3 channels, 8 bits: grey images are expanded, CMYK converted, alpha dropped. EXIF
@@ -8,6 +8,7 @@ import type { RgbImage } from '../image.js';
  * data is an error (`failOn: 'warning'`), never a silently half-grey image.
  */
 export async function decodeJpeg(bytes: Uint8Array): Promise<RgbImage> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(bytes, { failOn: 'warning' })
     .removeAlpha()
     .toColourspace('srgb')

@@ -6,12 +6,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { Size } from '../image.js';
 import { encodeLabelPng } from '../label-png.js';
 import { hashSeed, mulberry32, randomInt } from '../random.js';
 import { SYNTHETIC_DEFAULT_CLASSES } from '../synthetic/classes.js';
 import { renderScene } from '../synthetic/scene.js';
+import { loadSharp } from './load-sharp.js';
 import { mapWithConcurrency } from './pool.js';
 import { vocPaths } from './voc-layout.js';
 
@@ -84,6 +84,7 @@ export async function generateSyntheticVoc(options: SyntheticVocOptions): Promis
   const plan = (['train', 'val'] as const).flatMap((split) =>
     Array.from({ length: split === 'train' ? train : val }, (_, i) => ({ split, i })),
   );
+  const sharp = await loadSharp();
   const written = await mapWithConcurrency(plan.length, availableParallelism() + 1, async (k) => {
     const { split, i } = plan[k]!;
     const sceneSeed = hashSeed(seed, SPLIT_TAG[split], i);
