@@ -14,6 +14,7 @@ import { im2colTransposed, widthPhaseMajor } from './im2col.js';
 import { shippedKernel } from './shipped-kernels.js';
 import { simdSupported } from './simd/simd-module.js';
 import { type WasmScratch, withScratch } from './wasm-scratch.js';
+import { convByWinograd, prefersWinograd } from './winograd-conv.js';
 
 /**
  * Filters whose data XNNPACK has seen in a `Conv2D` (and so holds packed, in the tfjs operator cache).
@@ -56,7 +57,7 @@ export function conv2d(args: {
   const { x, filter } = inputs;
   const seen = packed.has(filter.dataId);
   packed.add(filter.dataId);
-  if (!seen && simdSupported() && attrs.dataFormat === 'NHWC' && x.dtype === 'float32') {
+  if (attrs.dataFormat === 'NHWC' && x.dtype === 'float32') {
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filter.shape as [number, number, number, number],
@@ -66,14 +67,21 @@ export function conv2d(args: {
       attrs.dimRoundingMode,
     );
     const outPixels = info.batchSize * info.outHeight * info.outWidth;
-    if (prefersGemmForward(filter.shape, outPixels, [info.dilationHeight, info.dilationWidth])) {
-      const { top, bottom, left, right } = info.padInfo;
+    const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
+    const { top, bottom, left, right } = info.padInfo;
+    if (!seen && simdSupported() && prefersGemmForward(filter.shape, outPixels, dilations)) {
       const conv: ForwardConv = {
         strides: [info.strideHeight, info.strideWidth],
         filter: [info.filterHeight, info.filterWidth],
         pads: { top, bottom, left, right },
       };
       return withScratch(backend, (scratch) => convByGemm(scratch, x, filter, conv, info.outShape));
+    }
+    if (prefersWinograd(filter.shape, [info.strideHeight, info.strideWidth], outPixels, seen)) {
+      const outShape = info.outShape as [number, number, number, number];
+      return withScratch(backend, (scratch) =>
+        convByWinograd(scratch, x, filter, { top, left }, dilations, outShape, seen),
+      );
     }
   }
   return shippedKernel(Conv2D)({ ...args, attrs: attrs as unknown as NamedAttrMap }) as TensorInfo;

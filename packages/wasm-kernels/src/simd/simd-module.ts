@@ -12,6 +12,7 @@ import { maxPoolGradFunctions } from './max-pool-grad-code.js';
 import { sgdFunctions } from './sgd-code.js';
 import { softmaxXentFunction } from './softmax-xent-code.js';
 import { encodeModule } from './wasm-encoding.js';
+import { winogradFilterFunction, winogradInputFunction, winogradOutputFunction } from './winograd-code.js';
 
 type Fn = (...args: number[]) => number;
 type SumsFn = (...args: number[]) => void;
@@ -36,6 +37,9 @@ export interface SimdKernels {
   maxpool_grad_v: SumsFn;
   maxpool_grad_s: SumsFn;
   im2col_tap: SumsFn;
+  wino_in: SumsFn;
+  wino_out: SumsFn;
+  wino_filter: SumsFn;
 }
 
 const functions = () => [
@@ -45,6 +49,9 @@ const functions = () => [
   ...batchNormFunctions(),
   ...maxPoolGradFunctions(),
   im2colFunction(),
+  winogradInputFunction(),
+  winogradOutputFunction(),
+  winogradFilterFunction(),
 ];
 
 /** The module's bytes for a shared (threaded tfjs build) or plain memory. */
