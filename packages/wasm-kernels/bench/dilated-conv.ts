@@ -8,6 +8,7 @@
  */
 import { Conv2d } from '@fcn/layers';
 import * as tf from '@tensorflow/tfjs-core';
+import { median } from './median.js';
 import { startWasm } from './start-wasm.js';
 
 const [height = 64, channels = 256, rounds = 7] = process.argv.slice(2).map(Number);
@@ -43,11 +44,8 @@ function timeRounds(actions: [string, Action][]): void {
     }
   }
   for (const [label, times] of runs) {
-    const sorted = [...times].sort((a, b) => a - b);
     const ms = (v: number) => v.toFixed(0).padStart(5);
-    console.log(
-      `${label.padEnd(62)} median ${ms(sorted[Math.floor(sorted.length / 2)]!)} ms, min ${ms(sorted[0]!)} ms`,
-    );
+    console.log(`${label.padEnd(62)} median ${ms(median(times))} ms, min ${ms(Math.min(...times))} ms`);
   }
 }
 
