@@ -1,6 +1,5 @@
-export { bilinearFilter, bilinearKernel } from './bilinear.js';
-export { constant, ones, zeros } from './constant.js';
-export { computeFans, type Fans, type WeightLayout } from './fans.js';
+export { bilinearKernel } from './bilinear.js';
+export type { WeightLayout } from './fans.js';
 export {
   type KaimingOptions,
   kaiming,
