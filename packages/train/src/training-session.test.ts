@@ -7,6 +7,7 @@ import { fcn, torchvisionFcn } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { softmaxCrossEntropy } from './loss.js';
+import { estimateTrainingMemory, parameterMemory } from './memory-estimate.js';
 import { runPaths, saveCheckpoint } from './node/run-files.js';
 import { NonFiniteLossError } from './non-finite-loss.js';
 import { Sgd } from './sgd.js';
@@ -197,6 +198,22 @@ describe('TrainingSession', () => {
     for (const [name] of model.namedParameters()) expect(after.get(name), name).toEqual(before.get(name));
     tf.dispose([data.images, data.labels]);
     session.dispose();
+    model.dispose();
+  });
+
+  it('estimates the memory of a step as planned: the parameters, and the largest micro-batch at the crop', () => {
+    const model = tinyModel();
+    const crop = [64, 96] as const;
+    const session = new TrainingSession({ model, batchSize: 5, crop, microBatch: 3 });
+    expect(session.plan.sizes).toEqual([3, 2]);
+    expect(session.bytesPerImage).toBe(estimateTrainingMemory(model.config, crop).bytes);
+    expect(session.estimatedStepBytes).toBe(
+      parameterMemory(model.numParameters()) + 3 * estimateTrainingMemory(model.config, crop).bytes,
+    );
+    const noCrop = new TrainingSession({ model, batchSize: 5 });
+    expect(noCrop.estimatedStepBytes).toBeUndefined();
+    session.dispose();
+    noCrop.dispose();
     model.dispose();
   });
 

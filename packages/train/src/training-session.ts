@@ -99,6 +99,12 @@ export class TrainingSession {
   readonly plan: MicroBatchPlan;
   /** Estimated training memory per image (bytes), when a crop was given. */
   readonly bytesPerImage: number | undefined;
+  /**
+   * Estimated peak memory of one step as planned (bytes), when a crop was given: what does not grow
+   * with the micro-batch (parameters, momentum, gradients) plus `bytesPerImage` for each image of the
+   * largest micro-batch. `@fcn/wasm-kernels`' training-memory test holds it against the measured peak.
+   */
+  readonly estimatedStepBytes: number | undefined;
   readonly settings: SessionSettings;
   /** torchvision trains its FCN with the aux head's loss at weight 0.5 (references/segmentation). */
   readonly auxLossWeight: number;
@@ -125,13 +131,16 @@ export class TrainingSession {
     ) {
       throw new Error('choosing the micro-batch from memoryLimitBytes needs the crop size (crop)');
     }
+    const fixedBytes = parameterMemory(model.numParameters());
     this.plan = chooseMicroBatch({
       batchSize,
       bytesPerImage: this.bytesPerImage ?? 1,
       memoryLimitBytes: options.memoryLimitBytes,
-      fixedBytes: parameterMemory(model.numParameters()),
+      fixedBytes,
       override: options.microBatch,
     });
+    this.estimatedStepBytes =
+      this.bytesPerImage === undefined ? undefined : fixedBytes + this.plan.microBatch * this.bytesPerImage;
     this.settings = {
       lr: options.lr ?? 0.1,
       trunkLr: options.trunkLr ?? null,

@@ -1,19 +1,12 @@
 /**
  * `node .bench/profile-step.js [--batch N] [--size HxW] [--momentum M]`: one training step of the
- * ResNet-18 FCN on wasm (one thread), as `@fcn/train` takes it (batchGradients + Sgd), profiled kernel by kernel
+ * ResNet-18 FCN on wasm (one thread), as `fcn train` takes it (`TrainingSession`'s step), profiled kernel by kernel
  * with `tf.profile`, and the wasm heap's size (its high-water mark) before and after. For finding
  * where the step's time goes; not part of any test.
  */
 import { parseArgs } from 'node:util';
 import { fcn, torchvisionFcn } from '@fcn/models';
-import {
-  batchGradients,
-  disposeGradients,
-  estimateTrainingMemory,
-  fcnParamGroups,
-  parameterMemory,
-  Sgd,
-} from '@fcn/train';
+import { TrainingSession } from '@fcn/train';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { startWasm } from './start-wasm.js';
@@ -48,22 +41,27 @@ const heapBytes = () => (module.wasmMemory ?? module.asm?.memory)?.buffer.byteLe
 const model = values.resnet50
   ? torchvisionFcn({ arch: 'resnet50', numClasses: classes, seed: 0 }).eval()
   : fcn({ numClasses: classes, variant: '32s', trunk: 'resnet18', seed: 0 });
-const groups = fcnParamGroups(model, {});
-const params = groups.flatMap((g) => g.params);
-const sgd = new Sgd(groups, { lr: 0.1, weightDecay: 1e-3, momentum: Number(values.momentum) });
+/** The whole batch at once (no memory limit), SGD lr 0.1, wd 1e-3: its step and its memory estimate. */
+const session = values.resnet50
+  ? undefined
+  : new TrainingSession({
+      model,
+      batchSize: batch,
+      crop: [height, width],
+      lr: 0.1,
+      weightDecay: 1e-3,
+      momentum: Number(values.momentum),
+    });
 const x = tf.randomNormal([batch, height, width, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
 const labels = tf.randomUniform([batch, height, width], 0, classes, 'int32', 2) as tf.Tensor3D;
 const step = async () => {
-  if (values.resnet50) {
+  if (!session) {
     const sum = tf.tidy(() => tf.sum(model.forward(x)));
     await sum.data();
     sum.dispose();
     return;
   }
-  const out = await batchGradients(model, params, x, labels, { numClasses: classes });
-  sgd.step(out.grads);
-  disposeGradients(out.grads);
-  await params.at(-1)![1].data();
+  await session.step({ images: x, labels }); // resolves once the update has landed
 };
 const listCalls = (kernels: Awaited<ReturnType<typeof tf.profile>>['kernels']) => {
   const top = [...kernels].sort((a, b) => (b.kernelTimeMs as number) - (a.kernelTimeMs as number));
@@ -105,14 +103,9 @@ listCalls(info.kernels);
 console.log(
   `heap ${(heapBefore / 2 ** 20).toFixed(0)} MiB before the steps, ${(heapBytes() / 2 ** 20).toFixed(0)} MiB after; tf.profile peakBytes ${(info.peakBytes / 2 ** 20).toFixed(0)} MiB; numTensors ${before} → ${tf.memory().numTensors}`,
 );
-const estimate = values.resnet50
-  ? 0
-  : batch * estimateTrainingMemory(model.config, [height, width]).bytes +
-    parameterMemory(model.numParameters());
-console.log(
-  `estimate ${(estimate / 2 ** 20).toFixed(0)} MiB (estimateTrainingMemory · ${batch} + parameterMemory)`,
-);
+const estimate = session?.estimatedStepBytes ?? 0;
+console.log(`estimate ${(estimate / 2 ** 20).toFixed(0)} MiB (TrainingSession's estimatedStepBytes)`);
 tf.dispose([x, labels]);
-sgd.dispose();
+session?.dispose();
 model.dispose();
 process.exit(0);

@@ -6,14 +6,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { fcn } from '@fcn/models';
-import {
-  batchGradients,
-  disposeGradients,
-  estimateTrainingMemory,
-  fcnParamGroups,
-  parameterMemory,
-  Sgd,
-} from '@fcn/train';
+import { TrainingSession } from '@fcn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasmWithTrainingKernels } from './testing/compare-backends.js';
@@ -28,9 +21,8 @@ describe('the training-memory estimate on wasm', () => {
     'is within 25% above the peak of an SGD step (width $width, $crop, batch $batch)',
     async ({ width, crop, batch }) => {
       const model = fcn({ trunk: { arch: 'resnet18', width }, numClasses: 21, variant: '32s', seed: 1 });
-      const groups = fcnParamGroups(model);
-      const params = groups.flatMap((g) => g.params);
-      const sgd = new Sgd(groups, { lr: 0.1, momentum: 0.9, weightDecay: 1e-3 });
+      // The whole batch at once (no memory limit): the step `fcn train` takes, SGD with momentum.
+      const session = new TrainingSession({ model, batchSize: batch, crop, lr: 0.1, momentum: 0.9 });
       const x = tf.randomUniform([batch, ...crop, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
       const y = tf.randomUniform([batch, ...crop], 0, 21, 'int32', 2) as tf.Tensor3D;
       // Whatever else is alive in this process is not the step's: count only the model, the optimiser's
@@ -39,18 +31,16 @@ describe('the training-memory estimate on wasm', () => {
       const before = tf.memory().numBytes;
       const tensorsBefore = tf.memory().numTensors;
       const profile = await tf.profile(async () => {
-        const out = await batchGradients(model, params, x, y, { numClasses: 21 });
-        sgd.step(out.grads);
-        disposeGradients(out.grads);
+        await session.step({ images: x, labels: y });
       });
       expect(tf.memory().numTensors).toBe(tensorsBefore);
       const measured = profile.peakBytes - (before - own);
-      const estimated =
-        batch * estimateTrainingMemory(model.config, crop).bytes + parameterMemory(model.numParameters());
+      expect(session.plan.sizes).toEqual([batch]);
+      const estimated = session.estimatedStepBytes!;
       expect(estimated).toBeGreaterThanOrEqual(measured);
       expect(estimated).toBeLessThanOrEqual(1.25 * measured);
       tf.dispose([x, y]);
-      sgd.dispose();
+      session.dispose();
       model.dispose();
     },
   );
