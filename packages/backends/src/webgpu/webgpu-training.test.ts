@@ -1,11 +1,12 @@
 /**
  * The GPU training path, checked without a GPU: the `webgpu` backend (Dawn, here on Mesa's lavapipe)
- * takes SGD steps on a small FCN (with a dilated conv after it) as `fcn train` does (@fcn/train's batch gradients with the ignore
- * label, its SGD with momentum), and at every step the loss, every parameter's gradient and the
- * BatchNorm statistics equal the cpu backend's from the same weights and batch.
+ * takes SGD steps on a small FCN (with a dilated conv after it) as `fcn train` does (@fcn/train's loss
+ * with the ignore label, its gradient through the model, its SGD with momentum), and at every step the
+ * loss, every parameter's gradient and the BatchNorm statistics equal the cpu backend's from the same
+ * weights and batch.
  */
 import '@tensorflow/tfjs-backend-cpu';
-import { type BatchGradients, batchGradients, disposeGradients, fcnParamGroups, Sgd } from '@fcn/train';
+import { Sgd, softmaxCrossEntropy } from '@fcn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setCpuBackend } from '../picker/cpu-backend.js';
@@ -48,23 +49,38 @@ function makeBatch(): Batch {
   return { images: seededValues(N * H * W * 3, 8), labels };
 }
 
-/** One batch's loss and gradients on `backend`, from `state`; the caller disposes the gradients. */
+interface Gradients {
+  /** The batch's mean loss over its labelled pixels. */
+  loss: number;
+  /** By parameter name; the caller disposes them. */
+  grads: Map<string, tf.Tensor>;
+}
+
+/**
+ * One batch's loss and gradients on `backend`, from `state`, in training mode (as a training step
+ * takes them: the whole batch, the loss with its ignore label, `tf.variableGrads`).
+ */
 async function gradientsOn(
   backend: 'webgpu' | 'cpu',
   model: FcnWithDilatedConv,
   state: StateValues,
   batch: Batch,
-): Promise<BatchGradients> {
+): Promise<Gradients> {
   if (backend === 'cpu') await setCpuBackend();
   else if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
   loadState(model, state);
   const images = tf.tensor4d(batch.images, [N, H, W, 3]);
   const labels = tf.tensor3d(batch.labels, [N, H, W], 'int32');
+  const params = [...model.namedParameters()];
+  const byVariable = new Map(params.map(([name, v]) => [v.name, name]));
   try {
-    return await batchGradients(model, [...model.namedParameters()], images, labels, {
-      numClasses: NUM_CLASSES,
-      ignoreLabel: IGNORE,
-    });
+    const { value, grads } = tf.variableGrads(
+      () => softmaxCrossEntropy(model.forward(images), labels, { ignoreLabel: IGNORE }),
+      params.map(([, v]) => v),
+    );
+    const loss = (await value.data())[0]!;
+    value.dispose();
+    return { loss, grads: new Map(Object.entries(grads).map(([v, g]) => [byVariable.get(v)!, g])) };
   } finally {
     tf.dispose([images, labels]);
   }
@@ -97,8 +113,11 @@ describe('training an FCN on webgpu (Dawn; lavapipe without a GPU)', () => {
 
   it('matches cpu in the loss, every gradient and the BatchNorm statistics over SGD steps', async () => {
     const model = new FcnWithDilatedConv(NUM_CLASSES, 4, 0);
-    const groups = fcnParamGroups(model, { trunkPrefix: 'fcn.trunk.' });
-    const sgd = new Sgd(groups, { lr: 0.05, momentum: 0.9, weightDecay: 1e-4 });
+    const sgd = new Sgd([{ params: [...model.namedParameters()] }], {
+      lr: 0.05,
+      momentum: 0.9,
+      weightDecay: 1e-4,
+    });
     const batch = makeBatch();
     const parameterNames = [...model.namedParameters()].map(([name]) => name);
     const bufferNames = [...model.namedBuffers()].map(([name]) => name);
@@ -109,14 +128,14 @@ describe('training an FCN on webgpu (Dawn; lavapipe without a GPU)', () => {
 
       const onCpu = await gradientsOn('cpu', model, state, batch);
       const cpuGrads = await valuesOf(onCpu.grads);
-      disposeGradients(onCpu.grads);
+      tf.dispose([...onCpu.grads.values()]);
       const cpuBuffers = await readState(model);
 
       const onGpu = await gradientsOn('webgpu', model, state, batch);
       const gpuGrads = await valuesOf(onGpu.grads);
       const gpuBuffers = await readState(model);
       sgd.step(onGpu.grads);
-      disposeGradients(onGpu.grads);
+      tf.dispose([...onGpu.grads.values()]);
       await Promise.all(sgd.variables.map((v) => v.data()));
       tensorsAfterStep.push(tf.memory().numTensors);
 
