@@ -3,26 +3,10 @@
  * (atomic checkpoints, `model.safetensors`, `metrics.jsonl`).
  */
 export * from './browser.js';
-export { isAtomicTempName, writeFileAtomic } from './node/atomic-write.js';
-export {
-  appendMetrics,
-  metricsLine,
-  type RunPaths,
-  readCheckpoint,
-  rewriteMetrics,
-  runPaths,
-  saveCheckpoint,
-} from './node/run-files.js';
-export {
-  type LockOptions,
-  type LockOwner,
-  lockRunFolder,
-  RUN_LOCK_FILE,
-  RunFolderBusyError,
-  type RunLock,
-} from './node/run-lock.js';
+export { writeFileAtomic } from './node/atomic-write.js';
+export { type RunPaths, readCheckpoint, runPaths, saveCheckpoint } from './node/run-files.js';
+export { type LockOptions, type LockOwner, lockRunFolder, type RunLock } from './node/run-lock.js';
 export { removeStrayTempFiles } from './node/stray-temp-files.js';
-export { NonFiniteLossError } from './non-finite-loss.js';
 export {
   type StepInfo,
   type TrainCallbacks,
@@ -32,13 +16,3 @@ export {
   type TrainStartInfo,
   train,
 } from './train-loop.js';
-export type { EncodedCheckpoint } from './train-state.js';
-export {
-  type RunRecord,
-  type SessionSettings,
-  type StepPlace,
-  type StepResult,
-  type TrainingBatch,
-  TrainingSession,
-  type TrainingSessionOptions,
-} from './training-session.js';
