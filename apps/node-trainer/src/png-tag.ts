@@ -3,7 +3,7 @@
  * later run can tell its own output (safe to replace) from a user's file (not replaced without
  * `--force`). Readers ignore the chunk.
  */
-import { crc32 } from '@fcn/models';
+import { crc32 } from 'node:zlib';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const KEYWORD = 'Software';

@@ -6,10 +6,9 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { generateSyntheticVoc } from '@fcn/data';
 import {
-  crc32,
   fcn,
   float32Tensor,
   readSafetensors,
