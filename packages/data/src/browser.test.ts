@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { normalizePixelsTensor } from './browser/image-to-tensor.js';
 import {
   IGNORE_LABEL,
   imageToTensor,
   labelsToImageData,
   labelTensorToImageData,
-  NORMALIZE_TABLE,
-  normalizePixelsTensor,
   VOC_COLORMAP,
   VOID_COLOR,
 } from './browser.js';
+import { NORMALIZE_TABLE } from './normalize.js';
 
 /** Enough of the DOM's ImageData for these tests (Node has none). */
 class FakeImageData {

@@ -10,8 +10,20 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSyntheticVoc, mulberry32 } from '@fcn/data';
+import { generateSyntheticVoc } from '@fcn/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Seeded uniform numbers in [0, 1) for the kill times (Mulberry32, as `@fcn/data` draws its crops). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 const appDir = join(import.meta.dirname, '..', '..');
 // Inside node_modules so the bundle finds TF.js and its wasm files; its own folder, apart from cli.test.ts's.
@@ -101,7 +113,7 @@ describe('fcn train under kill -9', () => {
     const runMs = performance.now() - t0;
 
     const out = join(dir, 'killed');
-    const random = mulberry32(2024);
+    const random = seededRandom(2024);
     let kills = 0;
     let starts = 0;
     // The machine's load changes the run's length: a run that ends before its kill, before any kill
