@@ -9,18 +9,10 @@ export {
   cacheDir,
   cachedPath,
   cacheStatus,
-  isCached,
   partialPath,
   unpackedPath,
 } from './cache-dir.js';
-export { type DownloadOptions, download, sourceUrls } from './download.js';
+export { type DownloadOptions, download } from './download.js';
 export type { ArchiveFile, ChecksumAlgorithm, DownloadableFile } from './downloadable.js';
 export { type EnsureUnpackedOptions, ensureUnpacked, isUnpacked } from './ensure-unpacked.js';
 export { HubError, type HubErrorCode } from './errors.js';
-export {
-  type ExtractOptions,
-  type ExtractResult,
-  extractTar,
-  isUnpackedDir,
-  UNPACKED_MARKER,
-} from './extract-tar.js';
