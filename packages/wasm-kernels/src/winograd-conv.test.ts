@@ -8,7 +8,8 @@ import {
   useWasmWithTrainingKernels,
   valuesOn,
 } from './testing/compare-backends.js';
-import { keptWinogradFilters, prefersWinograd } from './winograd-conv.js';
+import { keptWinogradFilters, prefersWinograd, winogradVariant } from './winograd-conv.js';
+import { F2X2_3X3, F4X4_3X3 } from './winograd-variants.js';
 
 interface WinogradCase {
   x: [number, number, number, number];
@@ -26,6 +27,11 @@ const cases: WinogradCase[] = [
   { x: [1, 21, 23, 16], channelsOut: 16, pad: 2, dilation: 2 }, // torchvision's dilated layer3
   { x: [1, 26, 24, 16], channelsOut: 16, pad: explicitPad(4, 4, 3, 3), dilation: [4, 3] },
   { x: [1, 18, 20, 18], channelsOut: 17, pad: 1, dilation: 1 }, // channels not in fours: the JavaScript passes
+  // F(4x4, 3x3): at least 64 tiles of 4x4
+  { x: [1, 34, 35, 16], channelsOut: 20, pad: 1, dilation: 1 },
+  { x: [2, 26, 31, 16], channelsOut: 16, pad: 'valid', dilation: 1 },
+  { x: [1, 40, 36, 16], channelsOut: 16, pad: 2, dilation: 2 },
+  { x: [1, 35, 34, 18], channelsOut: 17, pad: explicitPad(2, 0, 0, 1), dilation: 1 }, // JavaScript passes
 ];
 
 describe('Conv2D on wasm by Winograd F(2x2, 3x3)', () => {
@@ -41,6 +47,15 @@ describe('Conv2D on wasm by Winograd F(2x2, 3x3)', () => {
     expect(prefersWinograd([7, 7, 64, 64], [1, 1], 9600, true)).toBe(false);
     expect(prefersWinograd([3, 3, 3, 64], [1, 1], 9600, true)).toBe(false); // thin input
     expect(prefersWinograd([3, 3, 64, 64], [1, 1], 40, true)).toBe(false); // a few tiles
+  });
+
+  it('takes F(4x4, 3x3) for large outputs, F(2x2, 3x3) for small or badly covered ones', () => {
+    expect(winogradVariant([1, 80, 120, 64], [1, 1], 64, false)).toBe(F4X4_3X3); // ResNet-18 layer1, training
+    expect(winogradVariant([1, 64, 64, 512], [4, 4], 512, true)).toBe(F4X4_3X3); // FCN-ResNet50 layer4, inference
+    expect(winogradVariant([1, 64, 64, 512], [4, 4], 512, false)).toBe(F2X2_3X3); // the same, training
+    expect(winogradVariant([1, 20, 30, 256], [1, 1], 256, true)).toBe(F2X2_3X3); // 40 tiles
+    expect(winogradVariant([4, 10, 15, 512], [1, 1], 512, true)).toBe(F2X2_3X3); // 15 of 16 columns: waste
+    expect(winogradVariant([1, 34, 35, 20], [1, 1], 16, false)).toBe(F4X4_3X3);
   });
 
   it.each(cases)(

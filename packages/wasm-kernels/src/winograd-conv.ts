@@ -3,40 +3,51 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Heap } from './heap.js';
 import { simdKernels, simdSupported } from './simd/simd-module.js';
 import type { WasmScratch } from './wasm-scratch.js';
-import { simdTilePasses } from './winograd-simd.js';
+import { simdPasses } from './winograd-simd.js';
 import {
-  type FilterPass,
-  type InputTilePass,
-  inputTileJs,
-  type OutputTilePass,
-  outputTileJs,
-  transformFilter,
+  jsPasses,
+  tileCount,
   transformInput,
   transformOutput,
+  type WinogradPasses,
   winogradTiling,
 } from './winograd-transforms.js';
+import { F2X2_3X3, F4X4_3X3, type WinogradVariant } from './winograd-variants.js';
 
 /** The SIMD passes where the module runs and the channels come in fours, else JavaScript's. */
-function tilePasses(
+function passes(
   backend: BackendWasm,
+  heap: Float32Array,
+  variant: WinogradVariant,
   channels: number,
-): { input: InputTilePass; output: OutputTilePass; filter: FilterPass } {
-  if (channels % 4 === 0 && simdSupported()) return simdTilePasses(simdKernels(backend));
-  return { input: inputTileJs, output: outputTileJs, filter: transformFilter };
+): WinogradPasses {
+  if (channels % 4 === 0 && simdSupported()) return simdPasses(simdKernels(backend), variant);
+  return jsPasses(heap, variant);
+}
+
+/** A reused filter's transform: the variant's alpha² matrices Uₖ [1, Cin, Cout] on the wasm heap. */
+interface KeptTransform {
+  variant: WinogradVariant;
+  u: TensorInfo[];
+  bytes: number;
 }
 
 /**
  * Transformed filters kept for filters used more than once (inference: the same weights every call),
- * keyed by the filter's data id. Each holds 16 tensors Uₖ [1, Cin, Cout] on the wasm heap, whose
- * XNNPACK packing the backend's matrix-product cache then keeps too. An entry is freed at the first
- * Winograd convolution after its filter is disposed.
+ * keyed by the filter's data id; XNNPACK's matrix-product cache then keeps their packing too. An entry
+ * is freed at the first Winograd convolution after its filter is disposed. At most
+ * {@link KEPT_BYTES_LIMIT} are kept (F(4x4) transforms hold 4x the filter): past it a filter is
+ * transformed at every call.
  */
-const kept = new Map<object, TensorInfo[]>();
+const kept = new Map<object, KeptTransform>();
+let keptBytes = 0;
+export const KEPT_BYTES_LIMIT = 512 * 2 ** 20;
 
 function freeKeptOfDisposedFilters(backend: BackendWasm): void {
-  for (const [dataId, u] of kept) {
+  for (const [dataId, entry] of kept) {
     if (backend.dataIdMap.has(dataId)) continue;
-    for (const info of u) backend.disposeData(info.dataId);
+    for (const info of entry.u) backend.disposeData(info.dataId);
+    keptBytes -= entry.bytes;
     kept.delete(dataId);
   }
 }
@@ -47,14 +58,33 @@ export function keptWinogradFilters(): number {
 }
 
 /**
+ * The variant for an output of `outShape`: F(4x4, 3x3) (2.25 multiplies an output instead of 4) where
+ * its tiles are at least 64 and cover the output with little waste (at most 1/4 more outputs than the
+ * output has), and, for a new filter (`reused` false), at least one tile per input channel (its
+ * transform and XNNPACK's packing of it are 4x the weights: measured slower below that, e.g. 50 ms
+ * against 39 for ResNet-18's layer3 at batch 4); else F(2x2, 3x3).
+ */
+export function winogradVariant(
+  outShape: number[],
+  dilation: [number, number],
+  inChannels: number,
+  reused: boolean,
+): WinogradVariant {
+  const outputs = outShape[0]! * outShape[1]! * outShape[2]!;
+  const tiles4 = tileCount(outShape, dilation, 4);
+  const covers = tiles4 >= 64 && tiles4 * 16 <= 1.25 * outputs;
+  return covers && (reused || tiles4 >= inChannels) ? F4X4_3X3 : F2X2_3X3;
+}
+
+/**
  * Whether a 3x3 stride-1 convolution goes through {@link convByWinograd}: float32 NHWC, at least 16
- * channels in and out (below that the 16 matrix products are too thin for XNNPACK to run well), and
+ * channels in and out (below that the matrix products are too thin for XNNPACK to run well), and
  * enough tiles to amortise the transforms. A filter seen before (`reused`) has its transform kept, so
  * only the products and the input and output passes remain: worth it from a handful of tiles. A new
  * filter (training: new weights every step) also pays for transforming it and for XNNPACK packing
- * 16 matrices of Cin x Cout (16/9 of the weights): only where there are at least Cin / 4 tiles
- * (measured: ResNet-18's layer4 at batch 1, 40 tiles for 512 channels, is slower this way; at batch 4,
- * 150 tiles, 1.6x faster).
+ * the transformed matrices (16/9 or 4x the weights): only where there are at least Cin / 4 tiles of
+ * 2x2 (measured: ResNet-18's layer4 at batch 1, 40 tiles for 512 channels, is slower this way; at
+ * batch 4, 150 tiles, 1.6x faster).
  */
 export function prefersWinograd(
   filterShape: number[],
@@ -70,9 +100,11 @@ export function prefersWinograd(
 }
 
 /**
- * y = conv2d(x, W) for a 3x3 stride-1 filter (any dilation and padding) by Winograd's F(2x2, 3x3):
- * input transform, 16 XNNPACK matrix products Vₖ [tiles, Cin] x Uₖ [Cin, Cout] (threaded), output
- * transform. `keep` keeps the filter's transform for the next call with the same filter.
+ * y = conv2d(x, W) for a 3x3 stride-1 filter (any dilation and padding) by Winograd's minimal
+ * filtering (`winograd-variants.ts`): input transform, alpha² XNNPACK matrix products
+ * Vₖ [tiles, Cin] x Uₖ [Cin, Cout] (threaded), output transform. `keep` keeps the filter's transform
+ * for the next call with the same filter (a reused one). `variant` defaults to {@link winogradVariant}'s
+ * choice.
  */
 export function convByWinograd(
   scratch: WasmScratch,
@@ -82,31 +114,43 @@ export function convByWinograd(
   dilation: [number, number],
   outShape: [number, number, number, number],
   keep: boolean,
+  variant = winogradVariant(outShape, dilation, x.shape[3]!, keep),
 ): TensorInfo {
   const { backend } = scratch;
   const [, , inChannels, outChannels] = filter.shape as [number, number, number, number];
-  const tiling = winogradTiling(x.shape as [number, number, number, number], outShape, pads, dilation);
+  const { alpha, m } = variant;
+  const tiling = winogradTiling(x.shape as [number, number, number, number], outShape, pads, dilation, m);
   freeKeptOfDisposedFilters(backend);
 
-  let u = kept.get(filter.dataId);
-  const v = Array.from({ length: 16 }, () => scratch.allocate([1, tiling.tiles, inChannels]));
+  const known = kept.get(filter.dataId);
+  let u = known?.variant === variant ? known.u : undefined;
+  const v = Array.from({ length: alpha * alpha }, () => scratch.allocate([1, tiling.tiles, inChannels]));
   const zeros = scratch.allocate([inChannels]);
   if (u === undefined) {
-    u = Array.from({ length: 16 }, () =>
-      keep
+    const bytes = alpha * alpha * inChannels * outChannels * 4;
+    const keepThis = keep && known === undefined && keptBytes + bytes <= KEPT_BYTES_LIMIT;
+    u = Array.from({ length: alpha * alpha }, () =>
+      keepThis
         ? backend.makeOutput([1, inChannels, outChannels], 'float32')
         : scratch.allocate([1, inChannels, outChannels]),
     );
     const { heap, offsetOf } = float32Heap(backend, filter);
-    const { filter: transform } = tilePasses(backend, outChannels);
-    transform(heap, offsetOf(filter), inChannels, outChannels, u.map(offsetOf));
-    if (keep) kept.set(filter.dataId, u);
+    passes(backend, heap, variant, outChannels).filter(
+      offsetOf(filter),
+      inChannels,
+      outChannels,
+      u.map(offsetOf),
+    );
+    if (keepThis) {
+      kept.set(filter.dataId, { variant, u, bytes });
+      keptBytes += bytes;
+    }
   }
   {
     const { heap, offsetOf } = float32Heap(backend, x);
     heap.fill(0, offsetOf(zeros), offsetOf(zeros) + inChannels);
-    const { input } = tilePasses(backend, inChannels);
-    transformInput(heap, offsetOf(x), inChannels, tiling, offsetOf(zeros), v.map(offsetOf), input);
+    const { input } = passes(backend, heap, variant, inChannels);
+    transformInput(offsetOf(x), inChannels, tiling, offsetOf(zeros), v.map(offsetOf), input);
   }
   scratch.free(zeros);
 
@@ -115,12 +159,12 @@ export function convByWinograd(
     scratch.free(vk);
     return product;
   });
-  if (!kept.has(filter.dataId)) for (const uk of u) scratch.free(uk);
+  if (kept.get(filter.dataId)?.u !== u) for (const uk of u) scratch.free(uk);
 
   const y = scratch.allocate(outShape);
   const discard = scratch.allocate([outChannels]);
   const { heap, offsetOf } = float32Heap(backend, y);
-  const { output } = tilePasses(backend, outChannels);
-  transformOutput(heap, products.map(offsetOf), outChannels, tiling, offsetOf(y), offsetOf(discard), output);
+  const { output } = passes(backend, heap, variant, outChannels);
+  transformOutput(products.map(offsetOf), outChannels, tiling, offsetOf(y), offsetOf(discard), output);
   return y;
 }

@@ -1,37 +1,45 @@
 import type { SimdKernels } from './simd/simd-module.js';
-import type { FilterPass, InputTilePass, OutputTilePass } from './winograd-transforms.js';
+import type { WinogradPasses } from './winograd-transforms.js';
+import type { WinogradVariant } from './winograd-variants.js';
+
+type Fn = (...args: number[]) => void;
 
 /**
- * The Winograd tile passes on the SIMD module (`simd/winograd-code.ts`), four channels at a time.
- * For channel counts that are a multiple of 4 (the JavaScript passes take the others).
+ * `variant`'s passes on the SIMD module (`simd/winograd-code.ts`), four channels at a time: for
+ * channel counts that are a multiple of 4 (the JavaScript passes take the others). Offsets in, byte
+ * addresses out.
  */
-export function simdTilePasses(kernels: SimdKernels): {
-  input: InputTilePass;
-  output: OutputTilePass;
-  filter: FilterPass;
-} {
-  const inArgs = new Array<number>(33);
-  const outArgs = new Array<number>(21);
+export function simdPasses(kernels: SimdKernels, variant: WinogradVariant): WinogradPasses {
+  const { alpha, m } = variant;
+  const {
+    [`wino_in_${m}`]: input,
+    [`wino_out_${m}`]: output,
+    [`wino_filter_${m}`]: filter,
+  } = kernels as unknown as Record<string, Fn>;
+  if (!input || !output || !filter) throw new Error(`the SIMD module has no Winograd passes for m = ${m}`);
+  const patch = alpha * alpha;
+  const inArgs = new Array<number>(2 * patch + 1);
+  const outArgs = new Array<number>(patch + m * m + 1);
   return {
-    input(_heap, src, dst, tile, channels) {
+    input(src, dst, tile, channels) {
       const offset = tile * channels;
-      for (let k = 0; k < 16; k++) {
+      for (let k = 0; k < patch; k++) {
         inArgs[k] = src[k]! * 4;
-        inArgs[16 + k] = (dst[k]! + offset) * 4;
+        inArgs[patch + k] = (dst[k]! + offset) * 4;
       }
-      inArgs[32] = channels * 4;
-      kernels.wino_in(...inArgs);
+      inArgs[2 * patch] = channels * 4;
+      input(...inArgs);
     },
-    output(_heap, m, out, tile, channels) {
+    output(products, out, tile, channels) {
       const offset = tile * channels;
-      for (let k = 0; k < 16; k++) outArgs[k] = (m[k]! + offset) * 4;
-      for (let k = 0; k < 4; k++) outArgs[16 + k] = out[k]! * 4;
-      outArgs[20] = channels * 4;
-      kernels.wino_out(...outArgs);
+      for (let k = 0; k < patch; k++) outArgs[k] = (products[k]! + offset) * 4;
+      for (let k = 0; k < m * m; k++) outArgs[patch + k] = out[k]! * 4;
+      outArgs[patch + m * m] = channels * 4;
+      output(...outArgs);
     },
-    filter(_heap, filter, inChannels, outChannels, out) {
+    filter(src, inChannels, outChannels, out) {
       const tap = inChannels * outChannels * 4;
-      kernels.wino_filter(filter * 4, tap, ...out.map((offset) => offset * 4), tap);
+      filter(src * 4, tap, ...out.map((offset) => offset * 4), tap);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { transformFilter, transformInput, transformOutput, winogradTiling } from './winograd-transforms.js';
+import { jsPasses, transformInput, transformOutput, winogradTiling } from './winograd-transforms.js';
+import { F2X2_3X3, F4X4_3X3, type WinogradVariant } from './winograd-variants.js';
 
 /** Deterministic values in [-1, 1). */
 function seeded(n: number, seed: number): Float32Array {
@@ -44,21 +45,31 @@ function directConv(x: Float32Array, f: Float32Array, c: Case, oh: number, ow: n
   return y;
 }
 
-/** The three passes with the 16 products done in plain loops, on one array standing in for the heap. */
-function winogradConv(x: Float32Array, f: Float32Array, c: Case, oh: number, ow: number): Float32Array {
+/** The three passes with the alpha² products done in plain loops, on one array standing in for the heap. */
+function winogradConv(
+  variant: WinogradVariant,
+  x: Float32Array,
+  f: Float32Array,
+  c: Case,
+  oh: number,
+  ow: number,
+): Float32Array {
+  const { alpha } = variant;
+  const P = alpha * alpha;
   const tiling = winogradTiling(
     [c.n, c.h, c.w, c.cin],
     [c.n, oh, ow, c.cout],
     { top: c.pad[0], left: c.pad[2] },
     c.dilation,
+    variant.m,
   );
   const T = tiling.tiles;
   const sizes = {
     x: x.length,
     f: f.length,
-    u: 16 * c.cin * c.cout,
-    v: 16 * T * c.cin,
-    m: 16 * T * c.cout,
+    u: P * c.cin * c.cout,
+    v: P * T * c.cin,
+    m: P * T * c.cout,
     y: c.n * oh * ow * c.cout,
   };
   let at = 0;
@@ -78,12 +89,13 @@ function winogradConv(x: Float32Array, f: Float32Array, c: Case, oh: number, ow:
   const heap = new Float32Array(at);
   heap.set(x, xo);
   heap.set(f, fo);
-  const u = Array.from({ length: 16 }, (_, k) => uo + k * c.cin * c.cout);
-  const v = Array.from({ length: 16 }, (_, k) => vo + k * T * c.cin);
-  const m = Array.from({ length: 16 }, (_, k) => mo + k * T * c.cout);
-  transformFilter(heap, fo, c.cin, c.cout, u);
-  transformInput(heap, xo, c.cin, tiling, zeros, v);
-  for (let k = 0; k < 16; k++)
+  const u = Array.from({ length: P }, (_, k) => uo + k * c.cin * c.cout);
+  const v = Array.from({ length: P }, (_, k) => vo + k * T * c.cin);
+  const m = Array.from({ length: P }, (_, k) => mo + k * T * c.cout);
+  const passes = jsPasses(heap, variant);
+  passes.filter(fo, c.cin, c.cout, u);
+  transformInput(xo, c.cin, tiling, zeros, v, passes.input);
+  for (let k = 0; k < P; k++)
     for (let t = 0; t < T; t++)
       for (let co = 0; co < c.cout; co++) {
         let sum = 0;
@@ -92,7 +104,7 @@ function winogradConv(x: Float32Array, f: Float32Array, c: Case, oh: number, ow:
         heap[m[k]! + t * c.cout + co] = sum;
       }
   heap.fill(Number.NaN, yo, yo + sizes.y);
-  transformOutput(heap, m, c.cout, tiling, yo, discard);
+  transformOutput(m, c.cout, tiling, yo, discard, passes.output);
   return heap.slice(yo, yo + sizes.y);
 }
 
@@ -106,24 +118,34 @@ const cases: Case[] = [
   { n: 1, h: 3, w: 3, cin: 2, cout: 2, pad: [0, 0, 0, 0], dilation: [1, 1] }, // one output
 ];
 
-describe('Winograd F(2x2, 3x3) transforms', () => {
+describe.each([F2X2_3X3, F4X4_3X3])('Winograd $name transforms', (variant) => {
   it.each(cases)('equal the direct convolution: %o', (c) => {
     const oh = c.h + c.pad[0] + c.pad[1] - 2 * c.dilation[0];
     const ow = c.w + c.pad[2] + c.pad[3] - 2 * c.dilation[1];
     const x = seeded(c.n * c.h * c.w * c.cin, 1);
     const f = seeded(9 * c.cin * c.cout, 2);
     const expected = directConv(x, f, c, oh, ow);
-    const actual = winogradConv(x, f, c, oh, ow);
+    const actual = winogradConv(variant, x, f, c, oh, ow);
     let worst = 0;
-    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+    let largest = 0;
+    for (let i = 0; i < expected.length; i++) {
+      worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+      largest = Math.max(largest, Math.abs(expected[i]!));
+    }
     expect(actual.some(Number.isNaN), 'every output written').toBe(false);
-    expect(worst).toBeLessThan(1e-5);
+    // float32 rounding in the transforms: relative to the largest output
+    expect(worst / largest).toBeLessThan(1e-5);
   });
+});
 
+describe('Winograd tiling', () => {
   it('tiles every output once, per dilation phase', () => {
-    const tiling = winogradTiling([1, 9, 9, 1], [1, 9, 9, 1], { top: 2, left: 2 }, [2, 2]);
+    const f2 = winogradTiling([1, 9, 9, 1], [1, 9, 9, 1], { top: 2, left: 2 }, [2, 2], 2);
     // rows: phase 0 -> 0, 4, 8; phase 1 -> 1, 5.  Each tile covers origin and origin + 2.
-    expect([...tiling.rows]).toEqual([0, 4, 8, 1, 5]);
-    expect(tiling.tiles).toBe(25);
+    expect([...f2.rows]).toEqual([0, 4, 8, 1, 5]);
+    expect(f2.tiles).toBe(25);
+    const f4 = winogradTiling([1, 9, 9, 1], [1, 9, 9, 1], { top: 2, left: 2 }, [2, 2], 4);
+    // phase 0 -> 0 (0, 2, 4, 6), 8; phase 1 -> 1 (1, 3, 5, 7).
+    expect([...f4.rows]).toEqual([0, 8, 1]);
   });
 });

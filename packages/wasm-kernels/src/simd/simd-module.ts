@@ -5,6 +5,7 @@
  * kernels run on the calling thread.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { F2X2_3X3, F4X4_3X3 } from '../winograd-variants.js';
 import { batchNormFunctions } from './batch-norm-code.js';
 import { expFunction } from './exp-code.js';
 import { im2colFunction } from './im2col-code.js';
@@ -12,7 +13,7 @@ import { maxPoolGradFunctions } from './max-pool-grad-code.js';
 import { sgdFunctions } from './sgd-code.js';
 import { softmaxXentFunction } from './softmax-xent-code.js';
 import { encodeModule } from './wasm-encoding.js';
-import { winogradFilterFunction, winogradInputFunction, winogradOutputFunction } from './winograd-code.js';
+import { winogradFunctions } from './winograd-code.js';
 
 type Fn = (...args: number[]) => number;
 type SumsFn = (...args: number[]) => void;
@@ -37,9 +38,12 @@ export interface SimdKernels {
   maxpool_grad_v: SumsFn;
   maxpool_grad_s: SumsFn;
   im2col_tap: SumsFn;
-  wino_in: SumsFn;
-  wino_out: SumsFn;
-  wino_filter: SumsFn;
+  wino_in_2: SumsFn;
+  wino_out_2: SumsFn;
+  wino_filter_2: SumsFn;
+  wino_in_4: SumsFn;
+  wino_out_4: SumsFn;
+  wino_filter_4: SumsFn;
 }
 
 const functions = () => [
@@ -49,9 +53,7 @@ const functions = () => [
   ...batchNormFunctions(),
   ...maxPoolGradFunctions(),
   im2colFunction(),
-  winogradInputFunction(),
-  winogradOutputFunction(),
-  winogradFilterFunction(),
+  ...winogradFunctions([F2X2_3X3, F4X4_3X3]),
 ];
 
 /** The module's bytes for a shared (threaded tfjs build) or plain memory. */

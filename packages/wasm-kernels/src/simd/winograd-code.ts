@@ -1,130 +1,137 @@
 /**
- * The per-tile passes of Winograd's F(2x2, 3x3) (`winograd-transforms.ts` has the same in JavaScript
- * and the derivation), four channels at a time:
+ * The passes of a Winograd 3x3 convolution (`winograd-transforms.ts` has them in JavaScript, with the
+ * layout) as SIMD code generated from the variant's matrices, four channels at a time. For a variant
+ * with m outputs and an alpha = m + 2 patch per tile side (`winograd-variants.ts`), named by m:
  *
- *   `wino_in(s0..s15, d0..d15, bytes)`: V = Bᵀ d B for one tile: reads the 16 input pixels of the
- *   tile's 4x4 patch at byte addresses s0..s15 (row-major) and writes the 16 transformed values of
- *   each channel at d0..d15, over `bytes` bytes of channels (a multiple of 16).
+ *   `wino_in_{m}(s…, d…, bytes)`: V = Bᵀ d B for one tile: the alpha² patch pixels at byte
+ *   addresses s… (row-major), the alpha² transformed values of each channel at d…, over `bytes` bytes
+ *   of channels (a multiple of 16).
  *
- *   `wino_out(m0..m15, o0..o3, bytes)`: Y = Aᵀ M A for one tile: reads the 16 products at m0..m15 and
- *   writes the tile's 2x2 outputs at o0..o3 (row-major).
+ *   `wino_out_{m}(p…, o…, bytes)`: Y = Aᵀ M A for one tile: the alpha² products at p…, the m² outputs
+ *   at o… (row-major).
  *
- *   `wino_filter(src, tap, u0..u15, bytes)`: U = G g Gᵀ for `bytes` bytes of an HWIO filter's
- *   (ci, co) entries: tap k of entry i at src + k·tap + i, its 16 transformed values at u0..u15 + i.
+ *   `wino_filter_{m}(src, tap, u…, bytes)`: U = G g Gᵀ for `bytes` bytes of an HWIO filter's (ci, co)
+ *   entries: tap k of entry i at src + k·tap + i, its alpha² transformed values at u… + i.
+ *
+ * A coefficient ±1 is an addition or subtraction, 0 is skipped, others multiply by a constant.
  */
+import type { WinogradVariant } from '../winograd-variants.js';
 import { type Code, FunctionBuilder, forRange } from './function-builder.js';
 import { I, T } from './wasm-encoding.js';
 
 const g = I.get;
 
-/** v128 at address local `base` + byte offset local `c`. */
-const load = (base: number, c: number): Code => [...g(base), ...g(c), ...I.i32Add, ...I.vLoad()];
-const store = (base: number, c: number, value: Code): Code => [
-  ...g(base),
-  ...g(c),
-  ...I.i32Add,
-  ...value,
-  ...I.vStore(),
-];
-const add = (a: number, b: number): Code => [...g(a), ...g(b), ...I.f32x4Add];
-const sub = (a: number, b: number): Code => [...g(a), ...g(b), ...I.f32x4Sub];
+/** Σ coefficients[j] · terms[j] over v128 locals. */
+function linear(coefficients: number[], terms: number[]): Code {
+  const code: Code = [];
+  let first = true;
+  coefficients.forEach((coef, j) => {
+    if (coef === 0) return;
+    const term = g(terms[j]!);
+    if (first) {
+      code.push(...(coef === 1 ? term : [...term, ...I.vF32(coef), ...I.f32x4Mul]));
+      first = false;
+    } else if (coef === 1) {
+      code.push(...term, ...I.f32x4Add);
+    } else if (coef === -1) {
+      code.push(...term, ...I.f32x4Sub);
+    } else {
+      code.push(...term, ...I.vF32(coef), ...I.f32x4Mul, ...I.f32x4Add);
+    }
+  });
+  return first ? I.vF32(0) : code;
+}
 
-/** The four combinations of a row or column that Bᵀ makes: (x0 − x2, x1 + x2, x2 − x1, x1 − x3). */
-const inputCombinations = (x: number[]): Code[] => [
-  sub(x[0]!, x[2]!),
-  add(x[1]!, x[2]!),
-  sub(x[2]!, x[1]!),
-  sub(x[1]!, x[3]!),
-];
+/** Byte address local `base` + local `c`. */
+const address = (base: number, c: number): Code => [...g(base), ...g(c), ...I.i32Add];
 
-export function winogradInputFunction(): FunctionBuilder {
-  const f = new FunctionBuilder('wino_in');
-  const src = Array.from({ length: 16 }, () => f.param(T.i32));
-  const dst = Array.from({ length: 16 }, () => f.param(T.i32));
+/**
+ * The body that computes L · X · Rᵀ of the v128 locals `x` (p x q) and stores element (a, b) with
+ * `store(a·rows(R) + b, value)`.
+ */
+function sandwich(
+  f: FunctionBuilder,
+  L: number[][],
+  R: number[][],
+  x: number[],
+  store: (k: number, value: Code) => Code,
+): Code[] {
+  const inner = R[0]!.length;
+  const middle = Array.from({ length: L.length * inner }, () => f.local(T.v128));
+  const body: Code[] = [];
+  L.forEach((row, a) => {
+    for (let j = 0; j < inner; j++) {
+      const column = row.map((_, p) => x[p * inner + j]!);
+      body.push([...linear(row, column), ...I.set(middle[a * inner + j]!)]);
+    }
+  });
+  L.forEach((_, a) => {
+    R.forEach((row, b) => {
+      const terms = row.map((_, q) => middle[a * inner + q]!);
+      body.push(store(a * R.length + b, linear(row, terms)));
+    });
+  });
+  return body;
+}
+
+export function winogradInputFunction(variant: WinogradVariant): FunctionBuilder {
+  const { alpha, m, BT } = variant;
+  const f = new FunctionBuilder(`wino_in_${m}`);
+  const src = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
+  const dst = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
   const bytes = f.param(T.i32);
   const c = f.local(T.i32);
-  const d = Array.from({ length: 16 }, () => f.local(T.v128));
-  const rows = Array.from({ length: 16 }, () => f.local(T.v128));
-  const body: Code[] = src.map((s, k) => [...load(s, c), ...I.set(d[k]!)]);
-  // Bᵀ d: combinations of the patch's rows, column by column; rows[4·i + j] is row i, column j.
-  for (let j = 0; j < 4; j++) {
-    const column = [d[j]!, d[4 + j]!, d[8 + j]!, d[12 + j]!];
-    inputCombinations(column).forEach((code, i) => {
-      body.push([...code, ...I.set(rows[4 * i + j]!)]);
-    });
-  }
-  // (Bᵀ d) B: the same combinations of each row's columns, stored.
-  for (let i = 0; i < 4; i++) {
-    const row = [rows[4 * i]!, rows[4 * i + 1]!, rows[4 * i + 2]!, rows[4 * i + 3]!];
-    inputCombinations(row).forEach((code, j) => {
-      body.push(store(dst[4 * i + j]!, c, code));
-    });
-  }
+  const patch = Array.from({ length: alpha * alpha }, () => f.local(T.v128));
+  const body: Code[] = src.map((s, k) => [...address(s, c), ...I.vLoad(), ...I.set(patch[k]!)]);
+  body.push(...sandwich(f, BT, BT, patch, (k, value) => [...address(dst[k]!, c), ...value, ...I.vStore()]));
   f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
   return f;
 }
 
-export function winogradOutputFunction(): FunctionBuilder {
-  const f = new FunctionBuilder('wino_out');
-  const products = Array.from({ length: 16 }, () => f.param(T.i32));
-  const out = Array.from({ length: 4 }, () => f.param(T.i32));
+export function winogradOutputFunction(variant: WinogradVariant): FunctionBuilder {
+  const { alpha, m, AT } = variant;
+  const f = new FunctionBuilder(`wino_out_${m}`);
+  const products = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
+  const out = Array.from({ length: m * m }, () => f.param(T.i32));
   const bytes = f.param(T.i32);
   const c = f.local(T.i32);
-  const m = Array.from({ length: 16 }, () => f.local(T.v128));
-  const p = Array.from({ length: 8 }, () => f.local(T.v128));
-  const body: Code[] = products.map((s, k) => [...load(s, c), ...I.set(m[k]!)]);
-  // Aᵀ M: p[j] = m0j + m1j + m2j, p[4 + j] = m1j − m2j − m3j.
-  for (let j = 0; j < 4; j++) {
-    body.push([...add(m[j]!, m[4 + j]!), ...g(m[8 + j]!), ...I.f32x4Add, ...I.set(p[j]!)]);
-    body.push([...sub(m[4 + j]!, m[8 + j]!), ...g(m[12 + j]!), ...I.f32x4Sub, ...I.set(p[4 + j]!)]);
-  }
-  // (Aᵀ M) A: per row r, (p0 + p1 + p2, p1 − p2 − p3).
-  for (let r = 0; r < 2; r++) {
-    const [p0, p1, p2, p3] = [p[4 * r]!, p[4 * r + 1]!, p[4 * r + 2]!, p[4 * r + 3]!];
-    body.push(store(out[2 * r]!, c, [...add(p0, p1), ...g(p2), ...I.f32x4Add]));
-    body.push(store(out[2 * r + 1]!, c, [...sub(p1, p2), ...g(p3), ...I.f32x4Sub]));
-  }
+  const values = Array.from({ length: alpha * alpha }, () => f.local(T.v128));
+  const body: Code[] = products.map((p, k) => [...address(p, c), ...I.vLoad(), ...I.set(values[k]!)]);
+  body.push(...sandwich(f, AT, AT, values, (k, value) => [...address(out[k]!, c), ...value, ...I.vStore()]));
   f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
   return f;
 }
 
-/** The four rows G makes of three: (g0, (g0 + g1 + g2) / 2, (g0 − g1 + g2) / 2, g2). */
-const filterCombinations = (x: number[], half: number): Code[] => [
-  g(x[0]!),
-  [...add(x[0]!, x[1]!), ...g(x[2]!), ...I.f32x4Add, ...g(half), ...I.f32x4Mul],
-  [...sub(x[0]!, x[1]!), ...g(x[2]!), ...I.f32x4Add, ...g(half), ...I.f32x4Mul],
-  g(x[2]!),
-];
-
-export function winogradFilterFunction(): FunctionBuilder {
-  const f = new FunctionBuilder('wino_filter');
+export function winogradFilterFunction(variant: WinogradVariant): FunctionBuilder {
+  const { alpha, m, G } = variant;
+  const f = new FunctionBuilder(`wino_filter_${m}`);
   const src = f.param(T.i32);
   const tap = f.param(T.i32);
-  const dst = Array.from({ length: 16 }, () => f.param(T.i32));
+  const dst = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
   const bytes = f.param(T.i32);
   const c = f.local(T.i32);
-  const at = f.local(T.i32);
-  const half = f.local(T.v128);
   const taps = Array.from({ length: 9 }, () => f.local(T.v128));
-  const rows = Array.from({ length: 12 }, () => f.local(T.v128));
-  const body: Code[] = [];
-  // Tap k (k = 3·kh + kw) of this block of entries.
-  taps.forEach((local, k) => {
-    body.push([...g(src), ...g(tap), ...I.i32(k), ...I.i32Mul, ...I.i32Add, ...g(c), ...I.i32Add]);
-    body.push([...I.set(at), ...g(at), ...I.vLoad(), ...I.set(local)]);
-  });
-  // G g: rows[3·i + j] is row i, column j.
-  for (let j = 0; j < 3; j++) {
-    filterCombinations([taps[j]!, taps[3 + j]!, taps[6 + j]!], half).forEach((code, i) => {
-      body.push([...code, ...I.set(rows[3 * i + j]!)]);
-    });
-  }
-  // (G g) Gᵀ: the same combinations of each row's three columns, stored.
-  for (let i = 0; i < 4; i++) {
-    filterCombinations([rows[3 * i]!, rows[3 * i + 1]!, rows[3 * i + 2]!], half).forEach((code, j) => {
-      body.push(store(dst[4 * i + j]!, c, code));
-    });
-  }
-  f.emit([...I.vF32(0.5), ...I.set(half)], forRange(c, I.i32(0), g(bytes), 16, ...body));
+  const body: Code[] = taps.map((local, k) => [
+    ...g(src),
+    ...g(tap),
+    ...I.i32(k),
+    ...I.i32Mul,
+    ...I.i32Add,
+    ...g(c),
+    ...I.i32Add,
+    ...I.vLoad(),
+    ...I.set(local),
+  ]);
+  body.push(...sandwich(f, G, G, taps, (k, value) => [...address(dst[k]!, c), ...value, ...I.vStore()]));
+  f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
   return f;
+}
+
+/** Every variant's three functions. */
+export function winogradFunctions(variants: WinogradVariant[]): FunctionBuilder[] {
+  return variants.flatMap((v) => [
+    winogradInputFunction(v),
+    winogradOutputFunction(v),
+    winogradFilterFunction(v),
+  ]);
 }
