@@ -27,6 +27,8 @@ function passes(
 
 /** A reused filter's transform: the variant's alpha² matrices Uₖ [1, Cin, Cout] on the wasm heap. */
 interface KeptTransform {
+  /** The backend whose heap holds `u` (a picker may replace the wasm backend to change its threads). */
+  backend: BackendWasm;
   variant: WinogradVariant;
   u: TensorInfo[];
   bytes: number;
@@ -35,7 +37,7 @@ interface KeptTransform {
 /**
  * Transformed filters kept for filters used more than once (inference: the same weights every call),
  * keyed by the filter's data id; XNNPACK's matrix-product cache then keeps their packing too. An entry
- * is freed at the first Winograd convolution after its filter is disposed. At most
+ * is freed at the first Winograd convolution after its filter is disposed (or its backend replaced). At most
  * {@link KEPT_BYTES_LIMIT} are kept (F(4x4) transforms hold 4x the filter): past it a filter is
  * transformed at every call.
  */
@@ -45,8 +47,10 @@ export const KEPT_BYTES_LIMIT = 512 * 2 ** 20;
 
 function freeKeptOfDisposedFilters(backend: BackendWasm): void {
   for (const [dataId, entry] of kept) {
-    if (backend.dataIdMap.has(dataId)) continue;
-    for (const info of entry.u) backend.disposeData(info.dataId);
+    const current = entry.backend === backend;
+    if (current && backend.dataIdMap.has(dataId)) continue;
+    // A replaced backend's module is gone (or goes with its own memory): nothing to free there.
+    if (current) for (const info of entry.u) backend.disposeData(info.dataId);
     keptBytes -= entry.bytes;
     kept.delete(dataId);
   }
@@ -142,7 +146,7 @@ export function convByWinograd(
       u.map(offsetOf),
     );
     if (keepThis) {
-      kept.set(filter.dataId, { variant, u, bytes });
+      kept.set(filter.dataId, { backend, variant, u, bytes });
       keptBytes += bytes;
     }
   }
