@@ -129,14 +129,7 @@ export function convByGemm(
     );
     scratch.free(wT);
     scratch.free(cRows);
-    if (sum === undefined) {
-      sum = part;
-    } else {
-      const previous = sum;
-      sum = scratch.run('Add', { a: previous, b: part });
-      scratch.free(previous);
-      scratch.free(part);
-    }
+    sum = scratch.accumulate(sum, part);
   }
   scratch.free(colT);
   const y = scratch.run('Transpose', { x: { ...sum!, shape: [outChannels, pixels] } }, { perm: [1, 0] });

@@ -41,14 +41,7 @@ export function filterGradByIm2col(
     const part = scratch.run('BatchMatMul', { a: colT, b: dyRows }, { transposeA: false, transposeB: false });
     scratch.free(colT);
     scratch.free(dyRows);
-    if (sum === undefined) {
-      sum = part;
-    } else {
-      const previous = sum;
-      sum = scratch.run('Add', { a: previous, b: part });
-      scratch.free(previous);
-      scratch.free(part);
-    }
+    sum = scratch.accumulate(sum, part);
   }
   return scratch.run('Reshape', { x: sum! }, { shape: [filterH, filterW, inChannels, outChannels] });
 }

@@ -39,6 +39,15 @@ export class WasmScratch {
     return out;
   }
 
+  /** `sum + part` by the backend's `Add`, freeing both (`part` alone when there is no sum yet). */
+  accumulate(sum: TensorInfo | undefined, part: TensorInfo): TensorInfo {
+    if (sum === undefined) return part;
+    const total = this.run('Add', { a: sum, b: part });
+    this.free(sum);
+    this.free(part);
+    return total;
+  }
+
   /** Exempts `info` from disposal (the kernel's result). */
   keep(info: TensorInfo): TensorInfo {
     this.made.delete(info);
