@@ -13,6 +13,7 @@ import { float32Heap } from './heap.js';
 import { im2colTransposed, widthPhaseMajor } from './im2col.js';
 import { shippedKernel } from './shipped-kernels.js';
 import { simdSupported } from './simd/simd-module.js';
+import { matrixTranspose, transposeOnHeap, transposeTensor } from './transpose.js';
 import { type WasmScratch, withScratch } from './wasm-scratch.js';
 import { convByWinograd, prefersWinograd } from './winograd-conv.js';
 
@@ -94,8 +95,8 @@ export function conv2d(args: {
  *   yᵀ[co, m] = sum_i Wᵢᵀ[co, (j, ci)] · colTᵢ[(j, ci), m],   m = (n, oh, ow)
  *
  * with colT from `im2colTransposed` and Wᵢ the filter's rows for kernel row i (contiguous in HWIO),
- * transposed by the backend's Transpose (per row block: a [4608, 512] transpose at once is 4x slower
- * than three of [1536, 512]).
+ * transposed straight from the filter by the SIMD module (`transpose.ts`; convByGemm runs only where
+ * the module does).
  */
 export function convByGemm(
   scratch: WasmScratch,
@@ -113,15 +114,18 @@ export function convByGemm(
   scratch.free(xP);
   let sum: TensorInfo | undefined;
   for (let i = 0; i < kh; i++) {
-    const wRows = scratch.allocate([rowsPerTap, outChannels]);
+    const wT = scratch.allocate([outChannels, rowsPerTap]);
+    transposeOnHeap(
+      scratch,
+      filter,
+      wT,
+      matrixTranspose(rowsPerTap, outChannels),
+      i * rowsPerTap * outChannels,
+    );
     const cRows = scratch.allocate([1, rowsPerTap, pixels]);
     const { heap, offsetOf } = float32Heap(scratch.backend, cRows);
-    const w0 = offsetOf(filter) + i * rowsPerTap * outChannels;
-    heap.copyWithin(offsetOf(wRows), w0, w0 + rowsPerTap * outChannels);
     const c0 = offsetOf(colT) + i * rowsPerTap * pixels;
     heap.copyWithin(offsetOf(cRows), c0, c0 + rowsPerTap * pixels);
-    const wT = scratch.run('Transpose', { x: wRows }, { perm: [1, 0] });
-    scratch.free(wRows);
     const part = scratch.run(
       'BatchMatMul',
       { a: { ...wT, shape: [1, outChannels, rowsPerTap] }, b: cRows },
@@ -132,7 +136,7 @@ export function convByGemm(
     sum = scratch.accumulate(sum, part);
   }
   scratch.free(colT);
-  const y = scratch.run('Transpose', { x: { ...sum!, shape: [outChannels, pixels] } }, { perm: [1, 0] });
+  const y = transposeTensor(scratch, { ...sum!, shape: [outChannels, pixels] }, [1, 0]);
   return scratch.run('Reshape', { x: y }, { shape: outShape });
 }
 

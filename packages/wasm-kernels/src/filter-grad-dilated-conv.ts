@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ForwardConv } from './conv-geometry.js';
 import { conv2dExplicit } from './conv2d-explicit.js';
+import { transposeTensor } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
 /**
@@ -27,7 +28,7 @@ export function filterGradByDilatedConv(
   const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
   const [strideH, strideW] = strides;
   const [filterH, filterW] = filter;
-  const xT = scratch.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+  const xT = transposeTensor(scratch, x, [3, 1, 2, 0]);
   const dyT = scratch.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
   const perChannel = conv2dExplicit(scratch, xT, dyT, {
     strides: [1, 1],

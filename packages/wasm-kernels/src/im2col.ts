@@ -2,12 +2,13 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
 import { simdKernels, simdSupported } from './simd/simd-module.js';
+import { type TransposeLayout, transposeOnHeap, transposeTensor } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
 /**
  * `x[n, h, w, c]` rearranged as `xP[c, n, h, r, q] = x[n, h, q*sw + r, c]` (width split into
  * `sw` phases, zero-padded to a multiple of `sw`), so that every convolution tap reads
- * contiguous runs along `q`. One 4-D transpose on the wasm backend.
+ * contiguous runs along `q`. By the SIMD module's transpose (`transpose.ts`), one per phase.
  */
 export function widthPhaseMajor(scratch: WasmScratch, x: TensorInfo, strideW: number): TensorInfo {
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
@@ -29,8 +30,24 @@ export function widthPhaseMajor(scratch: WasmScratch, x: TensorInfo, strideW: nu
           },
         );
   const columns = (width + extra) / strideW;
-  const grouped = { ...padded, shape: [batch * height, columns, strideW, channels] };
-  return scratch.run('Transpose', { x: grouped }, { perm: [3, 0, 2, 1] });
+  const rows = batch * height;
+  const grouped = { ...padded, shape: [rows, columns, strideW, channels] };
+  if (strideW === 1 || !simdSupported()) return transposeTensor(scratch, grouped, [3, 0, 2, 1]);
+  // One batched transpose per phase r: xP[c, row, r, q] = x[row, q, r, c].
+  const xP = scratch.allocate([channels, rows, strideW, columns]);
+  for (let r = 0; r < strideW; r++) {
+    const layout: TransposeLayout = {
+      batches: rows,
+      rows: columns,
+      cols: channels,
+      srcBatch: columns * strideW * channels,
+      srcRow: strideW * channels,
+      dstBatch: strideW * columns,
+      dstRow: rows * strideW * columns,
+    };
+    transposeOnHeap(scratch, padded, xP, layout, r * channels, r * columns);
+  }
+  return xP;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
+import { transposeTensor } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
 /**
@@ -37,7 +38,7 @@ export function inputGradByGemm(
   const [, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number];
   const [kh, kw] = conv.filter;
   const pixels = batch * outHeight * outWidth;
-  const dyT = scratch.run('Transpose', { x: { ...dy, shape: [pixels, outChannels] } }, { perm: [1, 0] });
+  const dyT = transposeTensor(scratch, { ...dy, shape: [pixels, outChannels] }, [1, 0]);
   const colT = scratch.run(
     'BatchMatMul',
     {
@@ -76,6 +77,6 @@ export function inputGradByGemm(
     }
   }
   scratch.free(colT);
-  const dx = scratch.run('Transpose', { x: dxT }, { perm: [1, 0] });
+  const dx = transposeTensor(scratch, dxT, [1, 0]);
   return scratch.run('Reshape', { x: dx }, { shape: inputShape });
 }

@@ -12,6 +12,7 @@ import { im2colFunction } from './im2col-code.js';
 import { maxPoolGradFunctions } from './max-pool-grad-code.js';
 import { sgdFunctions } from './sgd-code.js';
 import { softmaxXentFunction } from './softmax-xent-code.js';
+import { transposeFunction } from './transpose-code.js';
 import { encodeModule } from './wasm-encoding.js';
 import { winogradFunctions } from './winograd-code.js';
 
@@ -38,6 +39,7 @@ export interface SimdKernels {
   maxpool_grad_v: SumsFn;
   maxpool_grad_s: SumsFn;
   im2col_tap: SumsFn;
+  transpose: SumsFn;
   wino_in_2: SumsFn;
   wino_out_2: SumsFn;
   wino_filter_2: SumsFn;
@@ -53,6 +55,7 @@ const functions = () => [
   ...batchNormFunctions(),
   ...maxPoolGradFunctions(),
   im2colFunction(),
+  transposeFunction(),
   ...winogradFunctions([F2X2_3X3, F4X4_3X3]),
 ];
 

@@ -99,6 +99,8 @@ export const I = {
   // v128
   vLoad: (offset = 0) => mem([0xfd, 0x00], 0, offset),
   vStore: (offset = 0) => mem([0xfd, 0x0b], 0, offset),
+  /** Picks 16 bytes from the two v128 operands (0-15 the first, 16-31 the second). */
+  i8x16Shuffle: (lanes: number[]) => simd(0x0d, ...lanes),
   vAnd: simd(0x4e),
   vBitselect: simd(0x52),
   f32x4Splat: simd(0x13),
