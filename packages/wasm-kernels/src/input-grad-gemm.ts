@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
+import { simdKernels, simdSupported } from './simd/simd-module.js';
 import { transposeTensor } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
@@ -54,24 +55,50 @@ export function inputGradByGemm(
   const col0 = offsetOf(colT);
   heap.fill(0, out0, out0 + inChannels * batch * height * width);
   const [sh, sw] = conv.strides;
+  const kernels = simdSupported() ? simdKernels(scratch.backend) : undefined;
+  const bytes = Float32Array.BYTES_PER_ELEMENT;
   for (let i = 0; i < kh; i++) {
+    // Output row oh lands on x row oh·sh + i - top: oh in [oh0, oh1) stays inside x.
+    const oh0 = Math.max(0, Math.ceil((conv.pads.top - i) / sh));
+    const oh1 = Math.min(outHeight, Math.floor((height - 1 - i + conv.pads.top) / sh) + 1);
+    if (oh1 <= oh0) continue;
     for (let j = 0; j < kw; j++) {
       // Output column ow lands on x column ow·sw + j - left: ow in [ow0, ow1) stays inside x.
       const shift = j - conv.pads.left;
       const ow0 = Math.max(0, Math.ceil(-shift / sw));
       const ow1 = Math.min(outWidth, Math.floor((width - 1 - shift) / sw) + 1);
       if (ow1 <= ow0) continue;
-      for (let ci = 0; ci < inChannels; ci++) {
-        const colRow = col0 + ((i * kw + j) * inChannels + ci) * pixels;
-        const outRow = out0 + ci * batch * height * width;
-        for (let n = 0; n < batch; n++) {
-          for (let oh = 0; oh < outHeight; oh++) {
-            const h = oh * sh + i - conv.pads.top;
-            if (h < 0 || h >= height) continue;
-            let src = colRow + (n * outHeight + oh) * outWidth + ow0;
-            let dst = outRow + (n * height + h) * width + ow0 * sw + shift;
-            for (let ow = ow0; ow < ow1; ow++, dst += sw) heap[dst]! += heap[src++]!;
-          }
+      for (let n = 0; n < batch; n++) {
+        // Every input channel's plane: rows oh0..oh1 of the tap's block into rows h0, h0 + sh, ...
+        const src = col0 + (i * kw + j) * inChannels * pixels + (n * outHeight + oh0) * outWidth + ow0;
+        const h0 = oh0 * sh + i - conv.pads.top;
+        const dst = out0 + (n * height + h0) * width + ow0 * sw + shift;
+        const runs: AddRuns = {
+          outer: inChannels,
+          outerSrc: pixels,
+          outerDst: batch * height * width,
+          runs: oh1 - oh0,
+          runSrc: outWidth,
+          runDst: sh * width,
+          length: ow1 - ow0,
+          step: sw,
+        };
+        if (kernels) {
+          const { outer, outerSrc, outerDst, runSrc, runDst, length, step } = runs;
+          kernels.add_runs(
+            src * bytes,
+            dst * bytes,
+            outer,
+            outerSrc,
+            outerDst,
+            runs.runs,
+            runSrc,
+            runDst,
+            length,
+            step,
+          );
+        } else {
+          addRunsInJs(heap, src, dst, runs);
         }
       }
     }
@@ -79,4 +106,27 @@ export function inputGradByGemm(
   scratch.free(colT);
   const dx = transposeTensor(scratch, dxT, [1, 0]);
   return scratch.run('Reshape', { x: dx }, { shape: inputShape });
+}
+
+/** A strided scatter-add (see `simd/add-runs-code.ts`), in element strides. */
+interface AddRuns {
+  outer: number;
+  outerSrc: number;
+  outerDst: number;
+  runs: number;
+  runSrc: number;
+  runDst: number;
+  length: number;
+  step: number;
+}
+
+/** `simd/add-runs-code.ts`'s `add_runs` in JavaScript, for engines without the SIMD module. */
+function addRunsInJs(heap: Float32Array, src: number, dst: number, a: AddRuns): void {
+  for (let o = 0; o < a.outer; o++) {
+    for (let r = 0; r < a.runs; r++) {
+      let from = src + o * a.outerSrc + r * a.runSrc;
+      let to = dst + o * a.outerDst + r * a.runDst;
+      for (let k = 0; k < a.length; k++, to += a.step) heap[to]! += heap[from++]!;
+    }
+  }
 }

@@ -6,6 +6,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { F2X2_3X3, F4X4_3X3 } from '../winograd-variants.js';
+import { addRunsFunction } from './add-runs-code.js';
 import { batchNormFunctions } from './batch-norm-code.js';
 import { expFunction } from './exp-code.js';
 import { im2colFunction } from './im2col-code.js';
@@ -40,6 +41,7 @@ export interface SimdKernels {
   maxpool_grad_s: SumsFn;
   im2col_tap: SumsFn;
   transpose: SumsFn;
+  add_runs: SumsFn;
   wino_in_2: SumsFn;
   wino_out_2: SumsFn;
   wino_filter_2: SumsFn;
@@ -56,6 +58,7 @@ const functions = () => [
   ...maxPoolGradFunctions(),
   im2colFunction(),
   transposeFunction(),
+  addRunsFunction(),
   ...winogradFunctions([F2X2_3X3, F4X4_3X3]),
 ];
 
