@@ -5,6 +5,7 @@ import { resolveForwardConv } from './conv-geometry.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { filterGradByDilatedConv } from './filter-grad-dilated-conv.js';
 import { filterGradByIm2col } from './filter-grad-im2col.js';
+import { filterGradByPhaseGemm } from './filter-grad-phase-gemm.js';
 import {
   type ExplicitPad,
   explicitPad,
@@ -37,6 +38,8 @@ const cases: FilterGradCase[] = [
   { x: [1, 9, 7, 2], kernel: [3, 1], outChannels: 3, strides: [2, 1], pad: explicitPad(0, 3, 1, 0) },
   { x: [2, 13, 12, 2], kernel: [9, 9], outChannels: 3, strides: 3, pad: explicitPad(4, 2, 3, 4) },
   { x: [1, 64, 96, 4], kernel: [64, 64], outChannels: 4, strides: 32, pad: 16 },
+  { x: [2, 64, 96, 3], kernel: [64, 64], outChannels: 5, strides: 32, pad: 16 },
+  { x: [2, 20, 22, 3], kernel: [10, 9], outChannels: 2, strides: [4, 3], pad: explicitPad(3, 5, 2, 6) },
 ];
 
 type Formulation = (scratch: WasmScratch, x: tf.Tensor, dy: tf.Tensor, c: FilterGradCase) => tf.TensorInfo;
@@ -48,6 +51,7 @@ const formulations: [string, Formulation][] = [
     (scratch, x, dy, c) => filterGradByIm2col(scratch, x, dy, forwardConv(c, dy), 1),
   ],
   ['dilated convolution', (scratch, x, dy, c) => filterGradByDilatedConv(scratch, x, dy, forwardConv(c, dy))],
+  ['phase GEMM', (scratch, x, dy, c) => filterGradByPhaseGemm(scratch, x, dy, forwardConv(c, dy))],
 ];
 
 function filterShapeOf(c: FilterGradCase): [number, number, number, number] {

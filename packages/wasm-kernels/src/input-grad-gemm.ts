@@ -1,7 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { addRuns } from './add-runs.js';
 import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
-import { simdKernels, simdSupported } from './simd/simd-module.js';
 import { transposeTensor } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
@@ -55,8 +55,6 @@ export function inputGradByGemm(
   const col0 = offsetOf(colT);
   heap.fill(0, out0, out0 + inChannels * batch * height * width);
   const [sh, sw] = conv.strides;
-  const kernels = simdSupported() ? simdKernels(scratch.backend) : undefined;
-  const bytes = Float32Array.BYTES_PER_ELEMENT;
   for (let i = 0; i < kh; i++) {
     // Output row oh lands on x row oh·sh + i - top: oh in [oh0, oh1) stays inside x.
     const oh0 = Math.max(0, Math.ceil((conv.pads.top - i) / sh));
@@ -73,7 +71,7 @@ export function inputGradByGemm(
         const src = col0 + (i * kw + j) * inChannels * pixels + (n * outHeight + oh0) * outWidth + ow0;
         const h0 = oh0 * sh + i - conv.pads.top;
         const dst = out0 + (n * height + h0) * width + ow0 * sw + shift;
-        const runs: AddRuns = {
+        addRuns(scratch.backend, heap, src, dst, {
           outer: inChannels,
           outerSrc: pixels,
           outerDst: batch * height * width,
@@ -82,51 +80,11 @@ export function inputGradByGemm(
           runDst: sh * width,
           length: ow1 - ow0,
           step: sw,
-        };
-        if (kernels) {
-          const { outer, outerSrc, outerDst, runSrc, runDst, length, step } = runs;
-          kernels.add_runs(
-            src * bytes,
-            dst * bytes,
-            outer,
-            outerSrc,
-            outerDst,
-            runs.runs,
-            runSrc,
-            runDst,
-            length,
-            step,
-          );
-        } else {
-          addRunsInJs(heap, src, dst, runs);
-        }
+        });
       }
     }
   }
   scratch.free(colT);
   const dx = transposeTensor(scratch, dxT, [1, 0]);
   return scratch.run('Reshape', { x: dx }, { shape: inputShape });
-}
-
-/** A strided scatter-add (see `simd/add-runs-code.ts`), in element strides. */
-interface AddRuns {
-  outer: number;
-  outerSrc: number;
-  outerDst: number;
-  runs: number;
-  runSrc: number;
-  runDst: number;
-  length: number;
-  step: number;
-}
-
-/** `simd/add-runs-code.ts`'s `add_runs` in JavaScript, for engines without the SIMD module. */
-function addRunsInJs(heap: Float32Array, src: number, dst: number, a: AddRuns): void {
-  for (let o = 0; o < a.outer; o++) {
-    for (let r = 0; r < a.runs; r++) {
-      let from = src + o * a.outerSrc + r * a.runSrc;
-      let to = dst + o * a.outerDst + r * a.runDst;
-      for (let k = 0; k < a.length; k++, to += a.step) heap[to]! += heap[from++]!;
-    }
-  }
 }

@@ -1,0 +1,138 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { addRuns } from './add-runs.js';
+import type { ForwardConv } from './conv-geometry.js';
+import { float32Heap } from './heap.js';
+import { transposeOnHeap } from './transpose.js';
+import type { WasmScratch } from './wasm-scratch.js';
+
+/**
+ * dW as one matrix product over the input's stride phases, for filters much larger than their stride
+ * (the FCN's 64x64, stride-32 upsampler). With the kernel taps split as `kh = a·s + r` (A = ⌈kh/s⌉
+ * blocks of s phases per side) and `q = oh + a`:
+ *
+ *   dW[a_h·s_h + r_h, a_w·s_w + r_w, c, o] = Σ_{n, q} X[(r_h, r_w, c), (n, q_h, q_w)] · D[(n, q_h, q_w), (a_h, a_w, o)]
+ *   X[(r_h, r_w, c), (n, q)] = x[n, q_h·s_h + r_h − top, q_w·s_w + r_w − left, c]   (0 outside x)
+ *   D[(n, q), (a_h, a_w, o)] = dy[n, q_h − a_h, q_w − a_w, o]                          (0 outside dy)
+ *
+ * X is x zero-padded and laid out phase-major (one SIMD transpose per image and row phase), D is `dy`
+ * copied A² times with shifts (small), and the product `[s²C, N·Q] x [N·Q, A²·O]` runs on XNNPACK's
+ * fully-connected kernel, which packs only D. Against the dilated convolution (batch as channels:
+ * at batch 1, one input channel and 150 taps, an inefficient shape for XNNPACK) it computes the
+ * same products. Needs the SIMD module (its transposes).
+ */
+export function filterGradByPhaseGemm(
+  scratch: WasmScratch,
+  x: TensorInfo,
+  dy: TensorInfo,
+  { strides, filter, pads }: ForwardConv,
+): TensorInfo {
+  const { backend } = scratch;
+  const [batch, height, width, channels] = x.shape as [number, number, number, number];
+  const [, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number];
+  const [sh, sw] = strides;
+  const [kh, kw] = filter;
+  const [ah, aw] = [Math.ceil(kh / sh), Math.ceil(kw / sw)];
+  const [qh, qw] = [outHeight + ah - 1, outWidth + aw - 1];
+  const [paddedH, paddedW] = [qh * sh, qw * sw];
+  const columns = batch * qh * qw;
+  const phaseRows = sh * sw * channels;
+  const shifts = ah * aw;
+
+  // x padded: x[n, i, j] at [n, i + top, j + left] of [N, QH·sh, QW·sw, C] (rows past it are never read).
+  const padded = scratch.allocate([batch, paddedH, paddedW, channels]);
+  const phases = scratch.allocate([1, phaseRows, columns]);
+  const shifted = scratch.allocate([1, columns, shifts * outChannels]);
+  const dW = scratch.allocate([kh, kw, channels, outChannels]);
+  let { heap, offsetOf } = float32Heap(backend, padded);
+  heap.fill(0, offsetOf(padded), offsetOf(padded) + batch * paddedH * paddedW * channels);
+  const copyWidth = Math.min(width, paddedW - pads.left);
+  for (let n = 0; n < batch && copyWidth > 0; n++) {
+    for (let i = 0; i < height && i + pads.top < paddedH; i++) {
+      const from = offsetOf(x) + (n * height + i) * width * channels;
+      const to = offsetOf(padded) + ((n * paddedH + i + pads.top) * paddedW + pads.left) * channels;
+      heap.copyWithin(to, from, from + copyWidth * channels);
+    }
+  }
+  // X[(r_h, r_w, c), (n, q_h, q_w)]: per image and row phase, a batch over q_h of [QW, sw·C] transposes.
+  for (let n = 0; n < batch; n++) {
+    for (let rh = 0; rh < sh; rh++) {
+      transposeOnHeap(
+        scratch,
+        padded,
+        phases,
+        {
+          batches: qh,
+          rows: qw,
+          cols: sw * channels,
+          srcBatch: sh * paddedW * channels,
+          srcRow: sw * channels,
+          dstBatch: qw,
+          dstRow: columns,
+        },
+        (n * paddedH + rh) * paddedW * channels,
+        rh * sw * channels * columns + n * qh * qw,
+      );
+    }
+  }
+  // D: dy's rows shifted by (a_h, a_w), side by side.
+  heap.fill(0, offsetOf(shifted), offsetOf(shifted) + columns * shifts * outChannels);
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let a = 0; a < shifts; a++) {
+        const [blockH, blockW] = [Math.floor(a / aw), a % aw];
+        const firstRow = (n * qh + oh + blockH) * qw + blockW;
+        addRuns(
+          backend,
+          heap,
+          offsetOf(dy) + (n * outHeight + oh) * outWidth * outChannels,
+          offsetOf(shifted) + firstRow * shifts * outChannels + a * outChannels,
+          {
+            outer: 1,
+            outerSrc: 0,
+            outerDst: 0,
+            runs: outWidth,
+            runSrc: outChannels,
+            runDst: shifts * outChannels,
+            length: outChannels,
+            step: 1,
+          },
+        );
+      }
+    }
+  }
+  const product = scratch.run(
+    'BatchMatMul',
+    { a: phases, b: shifted },
+    { transposeA: false, transposeB: false },
+  );
+  scratch.free(phases);
+  scratch.free(shifted);
+  ({ heap, offsetOf } = float32Heap(backend, product));
+  // dW[a_h·sh + r_h, a_w·sw + r_w, c, o] = G[(r_h, r_w, c), (a_h, a_w, o)]: runs of O floats.
+  heap.fill(0, offsetOf(dW), offsetOf(dW) + kh * kw * channels * outChannels);
+  for (let a = 0; a < shifts; a++) {
+    const [blockH, blockW] = [Math.floor(a / aw), a % aw];
+    const phasesW = Math.min(sw, kw - blockW * sw);
+    for (let rh = 0; rh < sh && blockH * sh + rh < kh; rh++) {
+      const tapRow = blockH * sh + rh;
+      addRuns(
+        backend,
+        heap,
+        offsetOf(product) + rh * sw * channels * shifts * outChannels + a * outChannels,
+        offsetOf(dW) + (tapRow * kw + blockW * sw) * channels * outChannels,
+        {
+          outer: 1,
+          outerSrc: 0,
+          outerDst: 0,
+          runs: phasesW * channels,
+          runSrc: shifts * outChannels,
+          runDst: outChannels,
+          length: outChannels,
+          step: 1,
+        },
+      );
+    }
+  }
+  scratch.free(product);
+  return dW;
+}
