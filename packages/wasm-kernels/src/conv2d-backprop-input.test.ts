@@ -1,7 +1,10 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { resolveForwardConv } from './conv-geometry.js';
+import { conv2dBackpropInputConfig, prefersPhaseGemm } from './conv2d-backprop-input.js';
 import { prefersGemm } from './input-grad-gemm.js';
+import { inputGradByPhaseGemm } from './input-grad-phase-gemm.js';
 import {
   type ExplicitPad,
   explicitPad,
@@ -10,6 +13,7 @@ import {
   useWasmWithTrainingKernels,
   valuesOn,
 } from './testing/compare-backends.js';
+import { withScratch } from './wasm-scratch.js';
 
 interface InputGradCase {
   /** Shape of the forward input, i.e. of dx. */
@@ -35,6 +39,8 @@ const cases: InputGradCase[] = [
   { x: [1, 9, 7, 2], kernel: [3, 1], outChannels: 3, strides: [2, 1], pad: explicitPad(0, 3, 1, 0) },
   { x: [1, 12, 11, 2], kernel: [4, 4], outChannels: 3, strides: 3, pad: explicitPad(5, 4, 4, 5) },
   { x: [1, 64, 96, 4], kernel: [64, 64], outChannels: 4, strides: 32, pad: 16 },
+  // large next to its filter: the sub-pixel phases, not the phase GEMM
+  { x: [2, 128, 96, 2], kernel: [64, 64], outChannels: 2, strides: 32, pad: 16 },
   // Stride 1 with a filter much larger than dy: the matrix-product route (input-grad-gemm.ts).
   { x: [1, 3, 4, 16], kernel: [3, 3], outChannels: 24, strides: 1, pad: 1 },
   { x: [2, 3, 2, 32], kernel: [3, 3], outChannels: 8, strides: 1, pad: explicitPad(2, 0, 1, 1) },
@@ -68,6 +74,13 @@ describe('Conv2DBackpropInput on wasm', () => {
     expect(prefersGemm(conv(32, 64), 150, 21)).toBe(false);
   });
 
+  it('takes the phase GEMM for a large filter that is large next to dx', () => {
+    const upsampler: [number, number, number, number] = [64, 64, 21, 21];
+    expect(prefersPhaseGemm([64, 64], upsampler, [1, 320, 480, 21])).toBe(true);
+    expect(prefersPhaseGemm([64, 64], upsampler, [2, 320, 480, 21])).toBe(false);
+    expect(prefersPhaseGemm([3, 3], [3, 3, 512, 512], [1, 10, 15, 512])).toBe(false);
+  });
+
   it.each(cases)(
     'matches cpu: dx $x, kernel $kernel, dy channels $outChannels, strides $strides, pad $pad',
     async (c) => {
@@ -83,6 +96,17 @@ describe('Conv2DBackpropInput on wasm', () => {
       const [expected] = await valuesOn('cpu', kernel);
       const [actual] = await valuesOn('wasm', kernel);
       expect(relativeError(actual!, expected!)).toBeLessThan(1e-4);
+      // The phase GEMM on every case, whichever route the kernel picks.
+      const [byPhases] = await valuesOn('wasm', () => {
+        const dy = tf.tensor4d(dyValues, dyShape);
+        const filter = tf.tensor4d(filterValues, filterShape);
+        const conv = resolveForwardConv('test', c.x, filterShape, dyShape, { ...attrs, pad: c.pad });
+        const info = withScratch(tf.backend() as BackendWasm, (scratch) =>
+          inputGradByPhaseGemm(scratch, dy, filter, c.x, conv),
+        );
+        return [tf.engine().makeTensorFromTensorInfo(info)];
+      });
+      expect(relativeError(byPhases!, expected!), 'phase GEMM').toBeLessThan(1e-4);
     },
   );
 });

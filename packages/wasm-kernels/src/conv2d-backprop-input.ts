@@ -9,8 +9,10 @@ import {
 import { resolveForwardConv } from './conv-geometry.js';
 import { conv2dExplicit } from './conv2d-explicit.js';
 import { inputGradByGemm, prefersGemm } from './input-grad-gemm.js';
+import { inputGradByPhaseGemm } from './input-grad-phase-gemm.js';
 import { type PhaseAxis, phaseAxis } from './phase-geometry.js';
 import { interleavePhases } from './phase-interleave.js';
+import { simdSupported } from './simd/simd-module.js';
 import { subPixelFilter } from './sub-pixel-filter.js';
 import { type WasmScratch, withScratch } from './wasm-scratch.js';
 
@@ -24,7 +26,8 @@ import { type WasmScratch, withScratch } from './wasm-scratch.js';
  * multiply touches an inserted zero. At stride 1 it is the plain convolution with the flipped,
  * in/out-swapped filter and needs no interleave. A stride-1 convolution whose filter is much larger
  * than `dy` goes another way: one matrix product with the filter as the operand XNNPACK does not
- * repack (`input-grad-gemm.ts`).
+ * repack (`input-grad-gemm.ts`); so does a filter of more than 64 taps that is large next to dX,
+ * over its stride phases (`input-grad-phase-gemm.ts`, {@link prefersPhaseGemm}).
  */
 export function conv2dBackpropInput(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -51,6 +54,11 @@ export function conv2dBackpropInput(args: {
   if (prefersGemm(conv, dyPixels, attrs.inputShape[3])) {
     return withScratch(backend, (scratch) => inputGradByGemm(scratch, dy, filter, attrs.inputShape, conv));
   }
+  if (prefersPhaseGemm(kernel, filter.shape, attrs.inputShape)) {
+    return withScratch(backend, (scratch) =>
+      inputGradByPhaseGemm(scratch, dy, filter, attrs.inputShape, conv),
+    );
+  }
   const rows = phaseAxis(height, outHeight, kernel[0], strides[0], pads.top);
   const cols = phaseAxis(width, outWidth, kernel[1], strides[1], pads.left);
   return withScratch(backend, (scratch) => {
@@ -58,6 +66,24 @@ export function conv2dBackpropInput(args: {
     if (strides[0] === 1 && strides[1] === 1) return phases[0]![0]!;
     return interleavePhases(scratch, phases, rows, cols, height, width);
   });
+}
+
+/**
+ * Whether dX goes by {@link inputGradByPhaseGemm}: a filter of more than 64 taps (the FCN upsampler)
+ * whose weights are at least 2/5 of dX's size, so that XNNPACK's repacking of the phase filter (about
+ * 10 ns a weight, every call with new weights) outweighs the product's larger output (its columns are
+ * all of dX's stride phases); needs the SIMD module. The FCN's 64x64, stride-32 upsampler at 320x480
+ * (1.8 M weights), A/B on 2 threads: 39.4 -> 32.1 ms at batch 1 (3.2 M outputs), but 44.2 -> 47.0 at
+ * batch 2 and 93.4 -> 104.6 at batch 4.
+ */
+export function prefersPhaseGemm(
+  kernel: [number, number],
+  filterShape: number[],
+  inputShape: [number, number, number, number],
+): boolean {
+  const weights = filterShape.reduce((a, b) => a * b, 1);
+  const outputs = inputShape.reduce((a, b) => a * b, 1);
+  return kernel[0] * kernel[1] > 64 && weights * 5 >= outputs * 2 && simdSupported();
 }
 
 /** One stride-1 XNNPACK convolution per (row group, column group) of phases. */

@@ -2,6 +2,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { addRuns } from './add-runs.js';
 import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
+import { shiftedOutputs } from './phase-shifts.js';
 import { transposeOnHeap } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
@@ -41,7 +42,6 @@ export function filterGradByPhaseGemm(
   // x padded: x[n, i, j] at [n, i + top, j + left] of [N, QH·sh, QW·sw, C] (rows past it are never read).
   const padded = scratch.allocate([batch, paddedH, paddedW, channels]);
   const phases = scratch.allocate([1, phaseRows, columns]);
-  const shifted = scratch.allocate([1, columns, shifts * outChannels]);
   const dW = scratch.allocate([kh, kw, channels, outChannels]);
   let { heap, offsetOf } = float32Heap(backend, padded);
   heap.fill(0, offsetOf(padded), offsetOf(padded) + batch * paddedH * paddedW * channels);
@@ -74,32 +74,8 @@ export function filterGradByPhaseGemm(
       );
     }
   }
-  // D: dy's rows shifted by (a_h, a_w), side by side.
-  heap.fill(0, offsetOf(shifted), offsetOf(shifted) + columns * shifts * outChannels);
-  for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let a = 0; a < shifts; a++) {
-        const [blockH, blockW] = [Math.floor(a / aw), a % aw];
-        const firstRow = (n * qh + oh + blockH) * qw + blockW;
-        addRuns(
-          backend,
-          heap,
-          offsetOf(dy) + (n * outHeight + oh) * outWidth * outChannels,
-          offsetOf(shifted) + firstRow * shifts * outChannels + a * outChannels,
-          {
-            outer: 1,
-            outerSrc: 0,
-            outerDst: 0,
-            runs: outWidth,
-            runSrc: outChannels,
-            runDst: shifts * outChannels,
-            length: outChannels,
-            step: 1,
-          },
-        );
-      }
-    }
-  }
+  scratch.free(padded);
+  const shifted = shiftedOutputs(scratch, dy, [ah, aw]);
   const product = scratch.run(
     'BatchMatMul',
     { a: phases, b: shifted },
