@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { BackendUnavailableError, initBackend } from '@fcn/backends/node';
 import { type BenchOptions, parseBenchArgs, USAGE } from './args.js';
 import { type Leak, measureBatch } from './measure-batch.js';
-import { runPytorchReference, type TorchRun } from './pytorch-reference.js';
+import { runPytorchReference, type TorchReport, type TorchRow } from './pytorch-reference.js';
 import {
   buildResNet18Fcn,
   NUM_CLASSES,
@@ -66,49 +66,38 @@ async function main(): Promise<number> {
   const infos: BackendInfo[] = [];
   const leaks: Leak[] = [];
 
-  let torch: TorchRun | undefined;
-  if (options.torch) {
-    progress(`torch: ${options.batches.join(',')} x ${height}x${width}, running bench/pytorch_fcn.py …`);
-    torch = runPytorchReference(options);
-    if (torch.report) {
-      for (const r of torch.report.results) {
-        rows.push({
-          backend: 'torch',
-          batch: r.batch,
-          forwardMs: r.forward_ms,
-          stepMs: r.step_ms,
-          forwardRunsMs: r.forward_runs_ms,
-          stepRunsMs: r.step_runs_ms,
-          imagesPerSecond: (r.batch / r.step_ms) * 1000,
-        });
-      }
-    } else {
-      notes.push(`PyTorch reference skipped: ${torch.skipped} (command: ${torch.command})`);
+  // PyTorch is timed right before each row it is compared with (one batch at a time), so that both
+  // sides of a ratio run within seconds of each other on a machine whose speed drifts.
+  let torchReport: TorchReport | undefined;
+  let torchSkipped = !options.torch;
+  if (!options.torch) notes.push('PyTorch reference skipped (--no-torch)');
+  const torchRow = (batch: number): TorchRow | undefined => {
+    if (torchSkipped) return undefined;
+    progress(`torch: batch ${batch} x ${height}x${width}, running bench/pytorch_fcn.py …`);
+    const run = runPytorchReference({ ...options, batches: [batch] });
+    const result = run.report?.results.find((r) => r.batch === batch);
+    if (!run.report || !result) {
+      torchSkipped = true;
+      notes.push(`PyTorch reference skipped: ${run.skipped ?? 'no result'} (command: ${run.command})`);
+      return undefined;
     }
-  } else {
-    notes.push('PyTorch reference skipped (--no-torch)');
-  }
-  const torchRow = (batch: number) => torch?.report?.results.find((r) => r.batch === batch);
+    torchReport ??= run.report;
+    rows.push({
+      backend: 'torch',
+      batch,
+      forwardMs: result.forward_ms,
+      stepMs: result.step_ms,
+      forwardRunsMs: result.forward_runs_ms,
+      stepRunsMs: result.step_runs_ms,
+      imagesPerSecond: (batch / result.step_ms) * 1000,
+    });
+    return result;
+  };
 
   // torchvision's FCN-ResNet50, inference only, on wasm beside PyTorch (batch 1).
   const resnet50Rows: Resnet50Row[] = [];
   const r50 = options.resnet50 && options.backends.includes('wasm') ? options.resnet50 : null;
   const r50Run = r50 ? { batch: 1, ...r50, warmup: options.warmup, iters: options.iters } : null;
-  if (r50Run && options.torch) {
-    progress(
-      `torch: FCN-ResNet50 1 x ${r50Run.height}x${r50Run.width}, running bench/pytorch_fcn_resnet50.py …`,
-    );
-    const run = runPytorchResnet50(r50Run);
-    if (run.report) {
-      resnet50Rows.push({
-        backend: 'torch',
-        forwardMs: run.report.forward_ms,
-        forwardRunsMs: run.report.forward_runs_ms,
-      });
-    } else {
-      notes.push(`PyTorch FCN-ResNet50 reference skipped: ${run.skipped} (command: ${run.command})`);
-    }
-  }
 
   for (const backend of options.backends) {
     const info: BackendInfo = { backend };
@@ -156,6 +145,7 @@ async function main(): Promise<number> {
     }
     try {
       for (const batch of batches) {
+        const reference = torchRow(batch);
         const measured = await measureBatch(model, {
           backend: softwareGpu ?? backend,
           batch,
@@ -170,7 +160,6 @@ async function main(): Promise<number> {
         });
         const { row } = measured;
         leaks.push(...measured.leaks);
-        const reference = torchRow(batch);
         if (reference && row.stepMs !== undefined) row.stepVsTorch = row.stepMs / reference.step_ms;
         if (reference && row.forwardMs !== undefined)
           row.forwardVsTorch = row.forwardMs / reference.forward_ms;
@@ -180,6 +169,21 @@ async function main(): Promise<number> {
       model.dispose();
     }
     if (r50Run && backend === 'wasm') {
+      if (options.torch) {
+        progress(
+          `torch: FCN-ResNet50 1 x ${r50Run.height}x${r50Run.width}, running bench/pytorch_fcn_resnet50.py …`,
+        );
+        const run = runPytorchResnet50(r50Run);
+        if (run.report) {
+          resnet50Rows.push({
+            backend: 'torch',
+            forwardMs: run.report.forward_ms,
+            forwardRunsMs: run.report.forward_runs_ms,
+          });
+        } else {
+          notes.push(`PyTorch FCN-ResNet50 reference skipped: ${run.skipped} (command: ${run.command})`);
+        }
+      }
       const row = await measureResnet50(backend, { ...r50Run, progress });
       const torchMs = resnet50Rows.find((r) => r.backend === 'torch')?.forwardMs;
       if (torchMs !== undefined) row.forwardVsTorch = row.forwardMs / torchMs;
@@ -212,7 +216,7 @@ async function main(): Promise<number> {
       iters: options.iters,
       warmup: options.warmup,
       sgd: SGD,
-      torch: torch?.report ?? { skipped: torch?.skipped ?? '--no-torch' },
+      torch: torchReport ?? { skipped: options.torch ? 'not run' : '--no-torch' },
       backends: infos,
       rows,
       resnet50: r50Run
@@ -241,11 +245,11 @@ async function main(): Promise<number> {
         '',
       );
     }
-    if (torch?.report) {
-      const t = torch.report;
+    if (torchReport) {
+      const t = torchReport;
       lines.push(
         `torch: PyTorch ${t.torch}, ${t.threads} threads, OPENBLAS_CORETYPE=${t.openblas_coretype}, ` +
-          `mkldnn ${t.mkldnn ? 'on' : 'off'} (bench/pytorch_fcn.py)`,
+          `mkldnn ${t.mkldnn ? 'on' : 'off'} (bench/pytorch_fcn.py), timed right before each row it is compared with`,
       );
     }
     for (const info of infos) {
