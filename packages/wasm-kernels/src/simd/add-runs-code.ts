@@ -8,26 +8,13 @@
  * `dst` byte addresses). With `step` 1 four floats at a time, the last (length mod 4) one at a time;
  * otherwise one at a time.
  */
-import { type Code, FunctionBuilder, forRange } from './function-builder.js';
+import { type Code, elementAddress, FunctionBuilder, forRange } from './function-builder.js';
 import { I, T } from './wasm-encoding.js';
 
 export function addRunsFunction(): FunctionBuilder {
   const f = new FunctionBuilder('add_runs');
-  const param = () => f.param(T.i32);
-  const [src, dst, outer, outerSrc, outerDst, runs, runSrc, runDst, length, step] = [
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-  ];
-  const int = () => f.local(T.i32);
-  const [o, r, k, length4, from, to] = [int(), int(), int(), int(), int(), int()];
+  const [src, dst, outer, outerSrc, outerDst, runs, runSrc, runDst, length, step] = f.paramList(10, T.i32);
+  const [o, r, k, length4, from, to] = f.localList(6, T.i32);
   const g = I.get;
   /** Byte address `base + (a·x + b·y) · 4` of locals. */
   const address = (base: number, terms: [number, number][]): Code => [
@@ -37,13 +24,7 @@ export function addRunsFunction(): FunctionBuilder {
     ...I.i32Shl,
     ...I.i32Add,
   ];
-  const elementAt = (base: number, index: Code): Code => [
-    ...g(base),
-    ...index,
-    ...I.i32(2),
-    ...I.i32Shl,
-    ...I.i32Add,
-  ];
+  const elementAt = elementAddress;
   const addScalar = (dstIndex: Code): Code => [
     ...elementAt(to, dstIndex),
     ...elementAt(to, dstIndex),

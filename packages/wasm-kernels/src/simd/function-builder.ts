@@ -6,6 +6,11 @@ import { type FunctionSpec, I, T, type ValueType } from './wasm-encoding.js';
 
 export type Code = number[];
 
+/** A tuple of `N` local indices (what {@link FunctionBuilder.paramList} returns). */
+export type Indices<N extends number, R extends number[] = []> = R['length'] extends N
+  ? R
+  : Indices<N, [number, ...R]>;
+
 export class FunctionBuilder {
   private readonly params: ValueType[] = [];
   private readonly locals: ValueType[] = [];
@@ -26,6 +31,16 @@ export class FunctionBuilder {
   local(type: ValueType): number {
     this.locals.push(type);
     return this.params.length + this.locals.length - 1;
+  }
+
+  /** Declares `count` parameters of `type`; returns their local indices. */
+  paramList<N extends number>(count: N, type: ValueType): Indices<N> {
+    return Array.from({ length: count }, () => this.param(type)) as Indices<N>;
+  }
+
+  /** Declares `count` locals of `type`; returns their indices. */
+  localList<N extends number>(count: N, type: ValueType): Indices<N> {
+    return Array.from({ length: count }, () => this.local(type)) as Indices<N>;
   }
 
   emit(...parts: Code[]): this {
@@ -65,6 +80,15 @@ export function forRange(i: number, start: Code, limit: Code, step: number, ...b
     ...I.end,
   ];
 }
+
+/** `base + index * 4`: the byte address of float32 element `index`, pushed by `index` (local `base`). */
+export const elementAddress = (base: number, index: Code): Code => [
+  ...I.get(base),
+  ...index,
+  ...I.i32(2),
+  ...I.i32Shl,
+  ...I.i32Add,
+];
 
 /** `base + index * 4`: the byte address of float32 element `index` (both i32 locals). */
 export const at = (base: number, index: number): Code => [

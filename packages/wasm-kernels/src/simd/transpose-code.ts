@@ -9,7 +9,7 @@
  * {@link COLUMN_STRIP} so that the destination rows being filled stay in the L1 cache; rows and
  * columns past a multiple of four are copied one float at a time.
  */
-import { type Code, FunctionBuilder, forRange } from './function-builder.js';
+import { type Code, elementAddress, FunctionBuilder, forRange } from './function-builder.js';
 import { I, T } from './wasm-encoding.js';
 
 /** Columns (destination rows) handled per pass over the rows: 64 rows of 64-byte lines stay in L1. */
@@ -20,43 +20,11 @@ const floatLanes = (floats: number[]) => floats.flatMap((f) => [4 * f, 4 * f + 1
 
 export function transposeFunction(): FunctionBuilder {
   const f = new FunctionBuilder('transpose');
-  const param = () => f.param(T.i32);
-  const [src, dst, batches, rows, cols, srcBatch, srcRow, dstBatch, dstRow] = [
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-    param(),
-  ];
-  const int = () => f.local(T.i32);
-  const [b, strip, stripEnd, stripEnd4, r, rows4, c, from, to, srcBase, dstBase] = [
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-    int(),
-  ];
-  const vector = () => f.local(T.v128);
-  const [v0, v1, v2, v3] = [vector(), vector(), vector(), vector()];
+  const [src, dst, batches, rows, cols, srcBatch, srcRow, dstBatch, dstRow] = f.paramList(9, T.i32);
+  const [b, strip, stripEnd, stripEnd4, r, rows4, c, from, to, srcBase, dstBase] = f.localList(11, T.i32);
+  const [v0, v1, v2, v3] = f.localList(4, T.v128);
   const g = I.get;
-  /** Byte address `base + (index) · 4`, `index` being code that pushes an i32. */
-  const address = (base: number, index: Code): Code => [
-    ...g(base),
-    ...index,
-    ...I.i32(2),
-    ...I.i32Shl,
-    ...I.i32Add,
-  ];
+  const address = elementAddress;
   const mul = (a: number, x: number): Code => [...g(a), ...g(x), ...I.i32Mul];
   /** One float: dst[c·dstRow + r] = src[r·srcRow + c] (relative to the batch bases). */
   const scalarCopy: Code = [
