@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { BackendUnavailableError, initBackend } from '@fcn/backends/node';
 import { type BenchOptions, parseBenchArgs, USAGE } from './args.js';
 import { type Leak, measureBatch } from './measure-batch.js';
-import { runPytorchReference, type TorchReport, type TorchRow } from './pytorch-reference.js';
+import { runPytorchReference, TORCH_THREADS, type TorchReport, type TorchRow } from './pytorch-reference.js';
 import {
   buildResNet18Fcn,
   NUM_CLASSES,
@@ -200,11 +200,13 @@ async function main(): Promise<number> {
     }
   }
 
+  // The bench's own threads (the most any backend or PyTorch ran) count in the load average too.
+  const ownThreads = Math.max(TORCH_THREADS, ...infos.map((info) => info.threads ?? 1));
   const [loadAtEnd = 0] = loadavg();
-  if (loadAtEnd > 1.5) {
+  if (loadAtEnd > ownThreads + 0.5) {
     notes.push(
-      `load average ${loadAtEnd.toFixed(1)} at the end (${loadAtStart.toFixed(1)} at the start): the rows timed ` +
-        'later ran beside other processes; compare rows from a quiet run',
+      `load average ${loadAtEnd.toFixed(1)} at the end (${loadAtStart.toFixed(1)} at the start, ${ownThreads} ` +
+        "of the bench's own threads): the rows timed later ran beside other processes; compare rows from a quiet run",
     );
   }
   const leakLines = leaks.map(
