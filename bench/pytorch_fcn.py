@@ -135,6 +135,39 @@ def bench_batch(net: nn.Module, batch: int, height: int, width: int, warmup: int
     }
 
 
+def serve(net: nn.Module, height: int, width: int, report: dict) -> int:
+    """--serve: one timed run per request, so that a caller can alternate PyTorch's runs with its own.
+
+    Prints the report (without results) as one JSON line, then reads lines `forward B` or `step B` from
+    stdin and answers each with the milliseconds of one run at batch B (its tensors and SGD optimizer are
+    made on the first request for B, seeded as in the batch mode). Ends at end of input.
+    """
+    print(json.dumps(report), flush=True)
+    states: dict[int, tuple] = {}
+    net.train()
+    for line in sys.stdin:
+        what, _, size = line.strip().partition(" ")
+        batch = int(size)
+        if batch not in states:
+            torch.manual_seed(batch)
+            x = torch.randn(batch, 3, height, width)
+            y = torch.randint(0, NUM_CLASSES, (batch, height, width))
+            states[batch] = (x, y, torch.optim.SGD(net.parameters(), lr=0.1, weight_decay=1e-3))
+        x, y, optimizer = states[batch]
+        start = time.perf_counter()
+        if what == "forward":
+            with torch.no_grad():
+                net(x)
+        elif what == "step":
+            optimizer.zero_grad(set_to_none=True)
+            F.cross_entropy(net(x), y).backward()
+            optimizer.step()
+        else:
+            raise SystemExit(f"unknown request {line.strip()!r}: expected 'forward B' or 'step B'")
+        print(f"{(time.perf_counter() - start) * 1000:.3f}", flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--batches", default="1,4", help="comma-separated batch sizes (default 1,4)")
@@ -144,6 +177,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--height", type=int, default=320)
     parser.add_argument("--width", type=int, default=480)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--serve", action="store_true", help="time one run per stdin request (see serve())")
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -157,8 +191,6 @@ def main(argv: list[str]) -> int:
     if shape != (1, NUM_CLASSES, args.height, args.width):
         raise SystemExit(f"unexpected output shape {shape}")
 
-    batches = [int(b) for b in args.batches.split(",") if b.strip()]
-    results = [bench_batch(net, b, args.height, args.width, args.warmup, args.iters) for b in batches]
     report = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -171,8 +203,12 @@ def main(argv: list[str]) -> int:
         "warmup": args.warmup,
         "trunk_parameters": trunk_params,
         "parameters": sum(p.numel() for p in net.parameters()),
-        "results": results,
     }
+    if args.serve:
+        return serve(net, args.height, args.width, report)
+    batches = [int(b) for b in args.batches.split(",") if b.strip()]
+    report["results"] = [bench_batch(net, b, args.height, args.width, args.warmup, args.iters) for b in batches]
+    results = report["results"]
     if args.json:
         print(json.dumps(report))
     else:

@@ -21,7 +21,7 @@ export const DEFAULT_BACKENDS = ['tensorflow', 'wasm', 'webgpu', 'cpu'];
 export const USAGE = `pnpm bench:backends [options]
 
 Times the forward pass and one SGD training step of the ResNet-18 FCN on each TF.js backend,
-next to PyTorch (bench/pytorch_fcn.py) timed right before each row it is compared with.
+next to PyTorch (bench/pytorch_fcn.py), one PyTorch run right before each TF.js run.
 
   --batches 1,4          batch sizes (default 1,4)
   --backends LIST        backends to time, in order (default ${DEFAULT_BACKENDS.join(',')}; one that

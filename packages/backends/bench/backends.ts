@@ -9,7 +9,8 @@ import { loadavg } from 'node:os';
 import { BackendUnavailableError, initBackend } from '@fcn/backends/node';
 import { type BenchOptions, parseBenchArgs, USAGE } from './args.js';
 import { type Leak, measureBatch } from './measure-batch.js';
-import { runPytorchReference, TORCH_THREADS, type TorchReport, type TorchRow } from './pytorch-reference.js';
+import { TORCH_THREADS } from './pytorch-reference.js';
+import { type PytorchServer, startPytorchServer } from './pytorch-server.js';
 import {
   buildResNet18Fcn,
   NUM_CLASSES,
@@ -66,33 +67,17 @@ async function main(): Promise<number> {
   const infos: BackendInfo[] = [];
   const leaks: Leak[] = [];
 
-  // PyTorch is timed right before each row it is compared with (one batch at a time), so that both
-  // sides of a ratio run within seconds of each other on a machine whose speed drifts.
-  let torchReport: TorchReport | undefined;
-  let torchSkipped = !options.torch;
-  if (!options.torch) notes.push('PyTorch reference skipped (--no-torch)');
-  const torchRow = (batch: number): TorchRow | undefined => {
-    if (torchSkipped) return undefined;
-    progress(`torch: batch ${batch} x ${height}x${width}, running bench/pytorch_fcn.py …`);
-    const run = runPytorchReference({ ...options, batches: [batch] });
-    const result = run.report?.results.find((r) => r.batch === batch);
-    if (!run.report || !result) {
-      torchSkipped = true;
-      notes.push(`PyTorch reference skipped: ${run.skipped ?? 'no result'} (command: ${run.command})`);
-      return undefined;
-    }
-    torchReport ??= run.report;
-    rows.push({
-      backend: 'torch',
-      batch,
-      forwardMs: result.forward_ms,
-      stepMs: result.step_ms,
-      forwardRunsMs: result.forward_runs_ms,
-      stepRunsMs: result.step_runs_ms,
-      imagesPerSecond: (batch / result.step_ms) * 1000,
-    });
-    return result;
-  };
+  // PyTorch runs beside the TF.js rows: one of its runs right before each of theirs, compared pair by
+  // pair (the machine's speed drifts by 10-30% over minutes, which separate series would read as a ratio).
+  let torch: PytorchServer | undefined;
+  if (options.torch) {
+    progress(`torch: starting bench/pytorch_fcn.py --serve (${height}x${width}) …`);
+    const started = await startPytorchServer({ height, width });
+    if ('server' in started) torch = started.server;
+    else notes.push(`PyTorch reference skipped: ${started.skipped} (command: ${started.command})`);
+  } else {
+    notes.push('PyTorch reference skipped (--no-torch)');
+  }
 
   // torchvision's FCN-ResNet50, inference only, on wasm beside PyTorch (batch 1).
   const resnet50Rows: Resnet50Row[] = [];
@@ -145,7 +130,6 @@ async function main(): Promise<number> {
     }
     try {
       for (const batch of batches) {
-        const reference = torchRow(batch);
         const measured = await measureBatch(model, {
           backend: softwareGpu ?? backend,
           batch,
@@ -157,13 +141,11 @@ async function main(): Promise<number> {
           step: !quickCpu,
           sgd: SGD,
           progress,
+          torch,
         });
-        const { row } = measured;
         leaks.push(...measured.leaks);
-        if (reference && row.stepMs !== undefined) row.stepVsTorch = row.stepMs / reference.step_ms;
-        if (reference && row.forwardMs !== undefined)
-          row.forwardVsTorch = row.forwardMs / reference.forward_ms;
-        rows.push(row);
+        if (measured.torchRow) rows.push(measured.torchRow);
+        rows.push(measured.row);
       }
     } finally {
       model.dispose();
@@ -200,6 +182,8 @@ async function main(): Promise<number> {
     }
   }
 
+  torch?.close();
+
   // The bench's own threads (the most any backend or PyTorch ran) count in the load average too.
   const ownThreads = Math.max(TORCH_THREADS, ...infos.map((info) => info.threads ?? 1));
   const [loadAtEnd = 0] = loadavg();
@@ -218,7 +202,7 @@ async function main(): Promise<number> {
       iters: options.iters,
       warmup: options.warmup,
       sgd: SGD,
-      torch: torchReport ?? { skipped: options.torch ? 'not run' : '--no-torch' },
+      torch: torch?.report ?? { skipped: options.torch ? 'could not start' : '--no-torch' },
       backends: infos,
       rows,
       resnet50: r50Run
@@ -247,11 +231,12 @@ async function main(): Promise<number> {
         '',
       );
     }
-    if (torchReport) {
-      const t = torchReport;
+    if (torch) {
+      const t = torch.report;
       lines.push(
         `torch: PyTorch ${t.torch}, ${t.threads} threads, OPENBLAS_CORETYPE=${t.openblas_coretype}, ` +
-          `mkldnn ${t.mkldnn ? 'on' : 'off'} (bench/pytorch_fcn.py), timed right before each row it is compared with`,
+          `mkldnn ${t.mkldnn ? 'on' : 'off'} (bench/pytorch_fcn.py --serve): one PyTorch run right before each TF.js run; ` +
+          'a ratio is the median over those pairs',
       );
     }
     for (const info of infos) {

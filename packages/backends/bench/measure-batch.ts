@@ -4,8 +4,9 @@
  */
 import type { SegmentationModel } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
+import type { PytorchServer, TorchPhase } from './pytorch-server.js';
 import type { Row } from './table.js';
-import { formatMs, type Timing, timeMedian, warmUp } from './timing.js';
+import { formatMs, type PairedTiming, type Timing, timeMedian, timePaired, warmUp } from './timing.js';
 import { benchSession, forwardPass, type SgdOptions } from './train-step.js';
 
 export interface MeasureOptions {
@@ -20,6 +21,8 @@ export interface MeasureOptions {
   step: boolean;
   sgd: SgdOptions;
   progress: (line: string) => void;
+  /** PyTorch, run once before each of this row's runs (warm-ups included); its row comes back too. */
+  torch?: PytorchServer;
 }
 
 /** `tf.memory().numTensors` grew where it should not have. */
@@ -34,9 +37,10 @@ export interface Leak {
 export async function measureBatch(
   model: SegmentationModel,
   o: MeasureOptions,
-): Promise<{ row: Row; leaks: Leak[] }> {
+): Promise<{ row: Row; torchRow?: Row; leaks: Leak[] }> {
   const label = `${o.backend} batch ${o.batch}`;
   const row: Row = { backend: o.backend, batch: o.batch };
+  const torchRow: Row | undefined = o.torch ? { backend: 'torch', batch: o.batch } : undefined;
   const leaks: Leak[] = [];
   const tensorsAtStart = tf.memory().numTensors;
   const x: tf.Tensor4D = tf.randomNormal([o.batch, o.height, o.width, 3], 0, 1, 'float32', 1234 + o.batch);
@@ -52,7 +56,7 @@ export async function measureBatch(
   let steps = 0;
 
   // Both in training mode (batch statistics), as PyTorch's reference.
-  const phases: { name: string; action: () => Promise<void>; record: (t: Timing) => void }[] = [
+  const phases: { name: TorchPhase; action: () => Promise<void>; record: (t: Timing) => void }[] = [
     {
       name: 'forward',
       action: async () => {
@@ -84,11 +88,15 @@ export async function measureBatch(
   try {
     for (const phase of phases) {
       const say = (line: string) => o.progress(`${label} ${phase.name}: ${line}`);
-      await warmUp(phase.action, o.warmup, say);
+      const torch = o.torch;
+      const reference = torch ? () => torch.time(phase.name, o.batch) : undefined;
+      await warmUp(phase.action, o.warmup, say, reference);
       const before = tf.memory().numTensors;
-      const timing = await timeMedian(phase.action, o.iters, say);
+      const paired = reference ? await timePaired(phase.action, reference, o.iters, say) : undefined;
+      const timing = paired ?? (await timeMedian(phase.action, o.iters, say));
       const after = tf.memory().numTensors;
       phase.record(timing);
+      if (paired && torchRow) recordTorch(phase.name, paired, row, torchRow);
       row.tensorsBefore ??= before;
       row.tensorsAfter = after;
       if (after !== before)
@@ -110,5 +118,19 @@ export async function measureBatch(
     });
   }
   if (row.stepMs !== undefined) row.imagesPerSecond = (o.batch / row.stepMs) * 1000;
-  return { row, leaks };
+  if (torchRow?.stepMs !== undefined) torchRow.imagesPerSecond = (o.batch / torchRow.stepMs) * 1000;
+  return { row, torchRow, leaks };
+}
+
+/** PyTorch's runs of a paired phase into its row, and the pairs' median ratio into ours. */
+function recordTorch(phase: TorchPhase, timing: PairedTiming, row: Row, torchRow: Row): void {
+  if (phase === 'forward') {
+    torchRow.forwardMs = timing.referenceMedianMs;
+    torchRow.forwardRunsMs = timing.referenceRunsMs;
+    row.forwardVsTorch = timing.medianRatio;
+  } else {
+    torchRow.stepMs = timing.referenceMedianMs;
+    torchRow.stepRunsMs = timing.referenceRunsMs;
+    row.stepVsTorch = timing.medianRatio;
+  }
 }
