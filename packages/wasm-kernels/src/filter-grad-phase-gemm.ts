@@ -1,8 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { addRuns } from './add-runs.js';
 import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
-import { shiftedOutputs } from './phase-shifts.js';
+import { copyKernelPhases, phaseTranspose, shiftedOutputs, stridePhases } from './stride-phases.js';
 import { transposeOnHeap } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
@@ -30,18 +29,13 @@ export function filterGradByPhaseGemm(
   const { backend } = scratch;
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
   const [, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number];
-  const [sh, sw] = strides;
+  const p = stridePhases(batch, strides, filter, [outHeight, outWidth]);
+  const [paddedH, paddedW] = p.padded;
   const [kh, kw] = filter;
-  const [ah, aw] = [Math.ceil(kh / sh), Math.ceil(kw / sw)];
-  const [qh, qw] = [outHeight + ah - 1, outWidth + aw - 1];
-  const [paddedH, paddedW] = [qh * sh, qw * sw];
-  const columns = batch * qh * qw;
-  const phaseRows = sh * sw * channels;
-  const shifts = ah * aw;
 
   // x padded: x[n, i, j] at [n, i + top, j + left] of [N, QH·sh, QW·sw, C] (rows past it are never read).
   const padded = scratch.allocate([batch, paddedH, paddedW, channels]);
-  const phases = scratch.allocate([1, phaseRows, columns]);
+  const phases = scratch.allocate([1, strides[0] * strides[1] * channels, p.columns]);
   const dW = scratch.allocate([kh, kw, channels, outChannels]);
   let { heap, offsetOf } = float32Heap(backend, padded);
   heap.fill(0, offsetOf(padded), offsetOf(padded) + batch * paddedH * paddedW * channels);
@@ -53,29 +47,15 @@ export function filterGradByPhaseGemm(
       heap.copyWithin(to, from, from + copyWidth * channels);
     }
   }
-  // X[(r_h, r_w, c), (n, q_h, q_w)]: per image and row phase, a batch over q_h of [QW, sw·C] transposes.
+  // X[(r_h, r_w, c), (n, q_h, q_w)]: one transpose per image and row phase.
   for (let n = 0; n < batch; n++) {
-    for (let rh = 0; rh < sh; rh++) {
-      transposeOnHeap(
-        scratch,
-        padded,
-        phases,
-        {
-          batches: qh,
-          rows: qw,
-          cols: sw * channels,
-          srcBatch: sh * paddedW * channels,
-          srcRow: sw * channels,
-          dstBatch: qw,
-          dstRow: columns,
-        },
-        (n * paddedH + rh) * paddedW * channels,
-        rh * sw * channels * columns + n * qh * qw,
-      );
+    for (let rh = 0; rh < strides[0]; rh++) {
+      const { layout, paddedStart, phasesStart } = phaseTranspose(p, channels, n, rh, false);
+      transposeOnHeap(scratch, padded, phases, layout, paddedStart, phasesStart);
     }
   }
   scratch.free(padded);
-  const shifted = shiftedOutputs(scratch, dy, [ah, aw]);
+  const shifted = shiftedOutputs(scratch, dy, p);
   const product = scratch.run(
     'BatchMatMul',
     { a: phases, b: shifted },
@@ -83,32 +63,10 @@ export function filterGradByPhaseGemm(
   );
   scratch.free(phases);
   scratch.free(shifted);
+  // dW[a_h·sh + r_h, a_w·sw + r_w, c, o] = G[(r_h, r_w, c), (a_h, a_w, o)]
   ({ heap, offsetOf } = float32Heap(backend, product));
-  // dW[a_h·sh + r_h, a_w·sw + r_w, c, o] = G[(r_h, r_w, c), (a_h, a_w, o)]: runs of O floats.
   heap.fill(0, offsetOf(dW), offsetOf(dW) + kh * kw * channels * outChannels);
-  for (let a = 0; a < shifts; a++) {
-    const [blockH, blockW] = [Math.floor(a / aw), a % aw];
-    const phasesW = Math.min(sw, kw - blockW * sw);
-    for (let rh = 0; rh < sh && blockH * sh + rh < kh; rh++) {
-      const tapRow = blockH * sh + rh;
-      addRuns(
-        backend,
-        heap,
-        offsetOf(product) + rh * sw * channels * shifts * outChannels + a * outChannels,
-        offsetOf(dW) + (tapRow * kw + blockW * sw) * channels * outChannels,
-        {
-          outer: 1,
-          outerSrc: 0,
-          outerDst: 0,
-          runs: phasesW * channels,
-          runSrc: shifts * outChannels,
-          runDst: outChannels,
-          length: outChannels,
-          step: 1,
-        },
-      );
-    }
-  }
+  copyKernelPhases(backend, heap, p, channels, outChannels, offsetOf(dW), offsetOf(product), false);
   scratch.free(product);
   return dW;
 }

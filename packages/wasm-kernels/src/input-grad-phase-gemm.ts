@@ -1,8 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { addRuns } from './add-runs.js';
 import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
-import { shiftedOutputs } from './phase-shifts.js';
+import { copyKernelPhases, phaseTranspose, shiftedOutputs, stridePhases } from './stride-phases.js';
 import { transposeOnHeap, transposeTensor } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
@@ -15,7 +14,7 @@ import type { WasmScratch } from './wasm-scratch.js';
  *   P[(r_h, r_w, c), (n, q_h, q_w)] = Σ_{(a_h, a_w, o)} Wp[(r_h, r_w, c), (a_h, a_w, o)] · Dᵀ[(a_h, a_w, o), (n, q_h, q_w)]
  *   Wp[(r_h, r_w, c), (a_h, a_w, o)] = W[a_h·s_h + r_h, a_w·s_w + r_w, c, o]   (0 past the kernel)
  *
- * with D from `phase-shifts.ts`; one SIMD transpose per image and row phase puts P in place, and dX is
+ * with D and the layouts from `stride-phases.ts`; one SIMD transpose per image and row phase puts P in place, and dX is
  * its crop by the padding. Needs the SIMD module (its transposes).
  */
 export function inputGradByPhaseGemm(
@@ -29,69 +28,34 @@ export function inputGradByPhaseGemm(
   const [batch, height, width, channels] = inputShape;
   const [, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number];
   const [kh, kw] = filter.shape as [number, number, number, number];
-  const [sh, sw] = strides;
-  const [ah, aw] = [Math.ceil(kh / sh), Math.ceil(kw / sw)];
-  const [qh, qw] = [outHeight + ah - 1, outWidth + aw - 1];
-  const [paddedH, paddedW] = [qh * sh, qw * sw];
-  const columns = batch * qh * qw;
-  const shifts = ah * aw;
+  const p = stridePhases(batch, strides, [kh, kw], [outHeight, outWidth]);
+  const [paddedH, paddedW] = p.padded;
+  const phaseRows = strides[0] * strides[1] * channels;
 
-  const shifted = shiftedOutputs(scratch, dy, [ah, aw]);
-  const shiftedT = transposeTensor(scratch, { ...shifted, shape: [columns, shifts * outChannels] }, [1, 0]);
+  const shifted = shiftedOutputs(scratch, dy, p);
+  const shiftedT = transposeTensor(
+    scratch,
+    { ...shifted, shape: [p.columns, p.shifts * outChannels] },
+    [1, 0],
+  );
   scratch.free(shifted);
-  // Wp: for each block (a_h, a_w) and row phase r_h, the kernel row's runs of O floats.
-  const weights = scratch.allocate([1, sh * sw * channels, shifts * outChannels]);
+  const weights = scratch.allocate([1, phaseRows, p.shifts * outChannels]);
   let { heap, offsetOf } = float32Heap(backend, weights);
-  heap.fill(0, offsetOf(weights), offsetOf(weights) + sh * sw * channels * shifts * outChannels);
-  for (let a = 0; a < shifts; a++) {
-    const [blockH, blockW] = [Math.floor(a / aw), a % aw];
-    const phasesW = Math.min(sw, kw - blockW * sw);
-    for (let rh = 0; rh < sh && blockH * sh + rh < kh; rh++) {
-      addRuns(
-        backend,
-        heap,
-        offsetOf(filter) + ((blockH * sh + rh) * kw + blockW * sw) * channels * outChannels,
-        offsetOf(weights) + rh * sw * channels * shifts * outChannels + a * outChannels,
-        {
-          outer: 1,
-          outerSrc: 0,
-          outerDst: 0,
-          runs: phasesW * channels,
-          runSrc: outChannels,
-          runDst: shifts * outChannels,
-          length: outChannels,
-          step: 1,
-        },
-      );
-    }
-  }
+  heap.fill(0, offsetOf(weights), offsetOf(weights) + phaseRows * p.shifts * outChannels);
+  copyKernelPhases(backend, heap, p, channels, outChannels, offsetOf(filter), offsetOf(weights), true);
   const product = scratch.run(
     'BatchMatMul',
-    { a: weights, b: { ...shiftedT, shape: [1, shifts * outChannels, columns] } },
+    { a: weights, b: { ...shiftedT, shape: [1, p.shifts * outChannels, p.columns] } },
     { transposeA: false, transposeB: false },
   );
   scratch.free(weights);
   scratch.free(shiftedT);
-  // P[(r_h, r_w, c), (n, q_h, q_w)] -> padded dX[n, q_h·sh + r_h, q_w·sw + r_w, c]
+  // P[(r_h, r_w, c), (n, q_h, q_w)] -> padded dX[n, q_h·sh + r_h, q_w·sw + r_w, c]: every element written.
   const padded = scratch.allocate([batch, paddedH, paddedW, channels]);
   for (let n = 0; n < batch; n++) {
-    for (let rh = 0; rh < sh; rh++) {
-      transposeOnHeap(
-        scratch,
-        product,
-        padded,
-        {
-          batches: qh,
-          rows: sw * channels,
-          cols: qw,
-          srcBatch: qw,
-          srcRow: columns,
-          dstBatch: sh * paddedW * channels,
-          dstRow: sw * channels,
-        },
-        rh * sw * channels * columns + n * qh * qw,
-        (n * paddedH + rh) * paddedW * channels,
-      );
+    for (let rh = 0; rh < strides[0]; rh++) {
+      const { layout, paddedStart, phasesStart } = phaseTranspose(p, channels, n, rh, true);
+      transposeOnHeap(scratch, product, padded, layout, phasesStart, paddedStart);
     }
   }
   scratch.free(product);
