@@ -2,7 +2,11 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveForwardConv } from './conv-geometry.js';
-import { conv2dBackpropInputConfig, prefersPhaseGemm } from './conv2d-backprop-input.js';
+import {
+  conv2dBackpropInputConfig,
+  prefersPhaseGemm,
+  prefersWinogradInputGrad,
+} from './conv2d-backprop-input.js';
 import { prefersGemm } from './input-grad-gemm.js';
 import { inputGradByPhaseGemm } from './input-grad-phase-gemm.js';
 import {
@@ -51,6 +55,21 @@ const cases: InputGradCase[] = [
   { x: [2, 5, 7, 24], kernel: [3, 3], outChannels: 4, strides: [2, 3], pad: explicitPad(0, 2, 1, 0) },
 ];
 
+/** 3x3 stride 1, fewer tiles than dx channels: Winograd with the filter flipped, packing the input. */
+const winogradCases: InputGradCase[] = [
+  { x: [1, 8, 10, 32], kernel: [3, 3], outChannels: 48, strides: 1, pad: 1 },
+  { x: [1, 12, 16, 64], kernel: [3, 3], outChannels: 64, strides: 1, pad: explicitPad(2, 0, 0, 2) },
+  { x: [1, 10, 12, 48], kernel: [3, 3], outChannels: 16, strides: 1, pad: 'same' },
+];
+
+function resolvedConv(c: InputGradCase) {
+  const filterShape: [number, number, number, number] = [...c.kernel, c.x[3], c.outChannels];
+  const dyShape = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.strides, 1, c.pad).outShape;
+  const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' };
+  const conv = resolveForwardConv('test', c.x, filterShape, dyShape, attrs);
+  return { conv, filterShape, dyPixels: dyShape[0]! * dyShape[1]! * dyShape[2]! };
+}
+
 describe('Conv2DBackpropInput on wasm', () => {
   beforeAll(useWasmWithTrainingKernels);
 
@@ -74,6 +93,27 @@ describe('Conv2DBackpropInput on wasm', () => {
     expect(prefersGemm(conv(32, 64), 150, 21)).toBe(false);
   });
 
+  it('takes Winograd with a flipped filter where it packs the input, ahead of the GEMM where cheaper', () => {
+    const layer4 = (batch: number) => {
+      const conv = {
+        strides: [1, 1] as [number, number],
+        filter: [3, 3] as [number, number],
+        pads: { top: 1, bottom: 1, left: 1, right: 1 },
+      };
+      return prefersWinogradInputGrad(conv, [3, 3, 512, 512], [batch, 10, 15, 512], batch * 150);
+    };
+    expect(layer4(1)).toBe(false); // ResNet-18 at 320x480: the GEMM at batch 1
+    expect(layer4(4)).toBe(true);
+    for (const c of winogradCases) {
+      const { conv, filterShape, dyPixels } = resolvedConv(c);
+      expect(prefersWinogradInputGrad(conv, filterShape, c.x, dyPixels), `${c.x}`).toBe(true);
+    }
+    for (const c of cases) {
+      const { conv, filterShape, dyPixels } = resolvedConv(c);
+      expect(prefersWinogradInputGrad(conv, filterShape, c.x, dyPixels), `${c.x}`).toBe(false);
+    }
+  });
+
   it('takes the phase GEMM for a large filter that is large next to dx', () => {
     const upsampler: [number, number, number, number] = [64, 64, 21, 21];
     expect(prefersPhaseGemm([64, 64], upsampler, [1, 320, 480, 21])).toBe(true);
@@ -81,7 +121,7 @@ describe('Conv2DBackpropInput on wasm', () => {
     expect(prefersPhaseGemm([3, 3], [3, 3, 512, 512], [1, 10, 15, 512])).toBe(false);
   });
 
-  it.each(cases)(
+  it.each([...cases, ...winogradCases])(
     'matches cpu: dx $x, kernel $kernel, dy channels $outChannels, strides $strides, pad $pad',
     async (c) => {
       const filterShape = [...c.kernel, c.x[3], c.outChannels] as [number, number, number, number];

@@ -6,15 +6,16 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { resolveForwardConv } from './conv-geometry.js';
+import { type ForwardConv, resolveForwardConv } from './conv-geometry.js';
 import { conv2dExplicit } from './conv2d-explicit.js';
-import { inputGradByGemm, prefersGemm } from './input-grad-gemm.js';
+import { inputGradByGemm, inputGradGemmCostNs, prefersGemm } from './input-grad-gemm.js';
 import { inputGradByPhaseGemm } from './input-grad-phase-gemm.js';
 import { type PhaseAxis, phaseAxis } from './phase-geometry.js';
 import { interleavePhases } from './phase-interleave.js';
 import { simdSupported } from './simd/simd-module.js';
 import { subPixelFilter } from './sub-pixel-filter.js';
 import { type WasmScratch, withScratch } from './wasm-scratch.js';
+import { convByWinograd, prefersWinograd, winogradCostNs, winogradPlan } from './winograd-conv.js';
 
 /**
  * `Conv2DBackpropInput` for the wasm backend — dX of `y = conv2d(x, W)`, and the forward pass of
@@ -51,6 +52,12 @@ export function conv2dBackpropInput(args: {
   );
   const conv = { strides, filter: kernel, pads };
   const dyPixels = dy.shape[0]! * outHeight * outWidth;
+  if (prefersWinogradInputGrad(conv, filter.shape, attrs.inputShape, dyPixels) && dy.dtype === 'float32') {
+    const dxPads = { top: kernel[0] - 1 - pads.top, left: kernel[1] - 1 - pads.left };
+    return withScratch(backend, (scratch) =>
+      convByWinograd(scratch, dy, { filter, flipped: true }, dxPads, [1, 1], attrs.inputShape, false),
+    );
+  }
   if (prefersGemm(conv, dyPixels, attrs.inputShape[3])) {
     return withScratch(backend, (scratch) => inputGradByGemm(scratch, dy, filter, attrs.inputShape, conv));
   }
@@ -66,6 +73,35 @@ export function conv2dBackpropInput(args: {
     if (strides[0] === 1 && strides[1] === 1) return phases[0]![0]!;
     return interleavePhases(scratch, phases, rows, cols, height, width);
   });
+}
+
+/**
+ * Whether dX of a 3x3 stride-1 convolution goes straight to {@link convByWinograd} with the filter
+ * flipped there, its products packing the input's transform (the flip is then a copy of the taps in
+ * reverse order, where the sub-pixel route transposes the filter's channels and Winograd transposes
+ * them back): where {@link prefersWinograd} takes the convolution from W's output channels to its
+ * input channels with a new filter, {@link winogradPlan} packs the input, the SIMD module runs, and,
+ * where {@link inputGradByGemm} is a candidate ({@link prefersGemm}), Winograd's estimated time is the
+ * smaller (`xnnpack-costs.ts`; the filter transform and the taps' copy are fixed costs that the GEMM
+ * does without). ResNet-18's layer4 at 320x480, A/B on 2 threads: the GEMM stays at batch 1 (19.0
+ * against 25.4 ms); Winograd from batch 2 (34.5 -> 31.8 ms) and at batch 4 (74.8 -> 44.2 to 50.1).
+ */
+export function prefersWinogradInputGrad(
+  conv: ForwardConv,
+  filterShape: number[],
+  inputShape: [number, number, number, number],
+  dyPixels: number,
+): boolean {
+  const [kh, kw, inChannels, outChannels] = filterShape as [number, number, number, number];
+  const stride1 = conv.strides[0] === 1 && conv.strides[1] === 1;
+  const pixels = inputShape[0] * inputShape[1] * inputShape[2];
+  if (!stride1 || !simdSupported()) return false;
+  if (!prefersWinograd([kh, kw, outChannels, inChannels], [1, 1], pixels, false, true)) return false;
+  const plan = winogradPlan(inputShape, [1, 1], outChannels, inChannels, false, { flipped: true });
+  if (plan.packs !== 'input') return false;
+  if (!prefersGemm(conv, dyPixels, inChannels)) return true;
+  const winograd = winogradCostNs(plan, inputShape, [1, 1], outChannels, inChannels, true);
+  return winograd < inputGradGemmCostNs(conv, dyPixels, inputShape, outChannels);
 }
 
 /**

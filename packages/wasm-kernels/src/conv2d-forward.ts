@@ -70,6 +70,12 @@ export function conv2d(args: {
     const outPixels = info.batchSize * info.outHeight * info.outWidth;
     const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
     const { top, bottom, left, right } = info.padInfo;
+    if (prefersWinograd(filter.shape, [info.strideHeight, info.strideWidth], outPixels, seen)) {
+      const outShape = info.outShape as [number, number, number, number];
+      return withScratch(backend, (scratch) =>
+        convByWinograd(scratch, x, { filter, flipped: false }, { top, left }, dilations, outShape, seen),
+      );
+    }
     if (!seen && simdSupported() && prefersGemmForward(filter.shape, outPixels, dilations)) {
       const conv: ForwardConv = {
         strides: [info.strideHeight, info.strideWidth],
@@ -77,12 +83,6 @@ export function conv2d(args: {
         pads: { top, bottom, left, right },
       };
       return withScratch(backend, (scratch) => convByGemm(scratch, x, filter, conv, info.outShape));
-    }
-    if (prefersWinograd(filter.shape, [info.strideHeight, info.strideWidth], outPixels, seen)) {
-      const outShape = info.outShape as [number, number, number, number];
-      return withScratch(backend, (scratch) =>
-        convByWinograd(scratch, x, filter, { top, left }, dilations, outShape, seen),
-      );
     }
   }
   return shippedKernel(Conv2D)({ ...args, attrs: attrs as unknown as NamedAttrMap }) as TensorInfo;

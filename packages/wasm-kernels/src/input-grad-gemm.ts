@@ -4,6 +4,7 @@ import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
 import { transposeTensor } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
+import { PASS_NS, productNs } from './xnnpack-costs.js';
 
 /**
  * Whether dX of a convolution is cheaper as {@link inputGradByGemm} than as convolutions of `dy` with
@@ -17,6 +18,26 @@ import type { WasmScratch } from './wasm-scratch.js';
 export function prefersGemm(conv: ForwardConv, dyPixels: number, inChannels: number): boolean {
   const [kh, kw] = conv.filter;
   return kh * kw <= 9 && dyPixels * 4 <= kh * kw * inChannels;
+}
+
+/**
+ * The estimated time of {@link inputGradByGemm} (`xnnpack-costs.ts`): one product packing `dyᵀ`, the
+ * col2im's adds, and the transposes of `dy` and dX.
+ */
+export function inputGradGemmCostNs(
+  conv: ForwardConv,
+  dyPixels: number,
+  inputShape: [number, number, number, number],
+  outChannels: number,
+): number {
+  const [kh, kw] = conv.filter;
+  const inChannels = inputShape[3];
+  const col = kh * kw * inChannels * dyPixels;
+  const dx = inputShape[0] * inputShape[1] * inputShape[2] * inChannels;
+  return (
+    productNs(outChannels * dyPixels, 1, 2 * col * outChannels) +
+    PASS_NS * (col + dyPixels * outChannels + dx)
+  );
 }
 
 /**
