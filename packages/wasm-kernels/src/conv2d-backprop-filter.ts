@@ -10,6 +10,7 @@ import { resolveForwardConv } from './conv-geometry.js';
 import { filterGradByDilatedConv } from './filter-grad-dilated-conv.js';
 import { filterGradByIm2col } from './filter-grad-im2col.js';
 import { filterGradByPhaseGemm } from './filter-grad-phase-gemm.js';
+import { filterGradByWinograd, winogradFilterGradVariant } from './filter-grad-winograd.js';
 import { simdSupported } from './simd/simd-module.js';
 import { withScratch } from './wasm-scratch.js';
 
@@ -30,8 +31,8 @@ const minDilatedConvBatch = 4;
 
 /**
  * `Conv2DBackpropFilter` for the wasm backend, which ships none: dW of `y = conv2d(x, W)`,
- * composed from the backend's XNNPACK kernels (see `filter-grad-im2col.ts`, `filter-grad-phase-gemm.ts`
- * and `filter-grad-dilated-conv.ts` for the three formulations).
+ * composed from the backend's XNNPACK kernels (see `filter-grad-winograd.ts`, `filter-grad-im2col.ts`,
+ * `filter-grad-phase-gemm.ts` and `filter-grad-dilated-conv.ts` for the four formulations).
  */
 export function conv2dBackpropFilter(args: {
   inputs: { x: TensorInfo; dy: TensorInfo };
@@ -48,7 +49,9 @@ export function conv2dBackpropFilter(args: {
     attrs,
   );
   const taps = conv.filter[0] * conv.filter[1];
+  const winograd = x.dtype === 'float32' ? winogradFilterGradVariant(conv, x.shape, dy.shape) : null;
   return withScratch(backend, (scratch) => {
+    if (winograd) return filterGradByWinograd(scratch, x, dy, conv, winograd);
     if (taps <= maxIm2colTaps) return filterGradByIm2col(scratch, x, dy, conv);
     const batch = x.shape[0]!;
     return batch < minDilatedConvBatch && simdSupported()

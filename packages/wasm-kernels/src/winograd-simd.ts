@@ -15,8 +15,12 @@ export function simdPasses(kernels: SimdKernels, variant: WinogradVariant): Wino
     [`wino_in_${m}`]: input,
     [`wino_out_${m}`]: output,
     [`wino_filter_${m}`]: filter,
+    [`wino_dy_${m}`]: outputGrad,
+    [`wino_fgrad_${m}`]: filterGrad,
   } = kernels as unknown as Record<string, Fn>;
-  if (!input || !output || !filter) throw new Error(`the SIMD module has no Winograd passes for m = ${m}`);
+  if (!input || !output || !filter || !outputGrad || !filterGrad) {
+    throw new Error(`the SIMD module has no Winograd passes for m = ${m}`);
+  }
   const patch = alpha * alpha;
   const inArgs = new Array<number>(2 * patch + 1);
   const outArgs = new Array<number>(patch + m * m + 1);
@@ -40,6 +44,17 @@ export function simdPasses(kernels: SimdKernels, variant: WinogradVariant): Wino
     filter(src, inChannels, outChannels, out) {
       const tap = inChannels * outChannels * 4;
       filter(src * 4, tap, ...out.map((offset) => offset * 4), tap);
+    },
+    outputGrad(src, dst, tile, channels) {
+      const offset = tile * channels;
+      for (let k = 0; k < m * m; k++) outArgs[k] = src[k]! * 4;
+      for (let k = 0; k < patch; k++) outArgs[m * m + k] = (dst[k]! + offset) * 4;
+      outArgs[patch + m * m] = channels * 4;
+      outputGrad(...outArgs);
+    },
+    filterGrad(products, dW, inChannels, outChannels) {
+      const tap = inChannels * outChannels * 4;
+      filterGrad(...products.map((offset) => offset * 4), dW * 4, tap, tap);
     },
   };
 }

@@ -8,7 +8,7 @@
  * Dilation d is carried by the tiling: outputs y, y + d, …, y + (m − 1)d form a tile, whose patch is
  * the input at y + d·{0, …, m + 1} − pad.
  */
-import type { WinogradVariant } from './winograd-variants.js';
+import { transposed, type WinogradVariant } from './winograd-variants.js';
 
 /** Where the tiles of one convolution lie: NHWC input and output, 3x3 filter, stride 1. */
 export interface WinogradTiling {
@@ -92,11 +92,28 @@ export type FilterPass = (
   out: readonly number[],
 ) => void;
 
-/** The three passes of one variant. */
+/**
+ * dW = Gᵀ M G (the adjoint of the filter transform) of the alpha² matrices Mₖ [Cin, Cout] at `products[k]`
+ * into the HWIO 3x3 gradient at `dW`.
+ */
+export type FilterGradPass = (
+  products: readonly number[],
+  dW: number,
+  inChannels: number,
+  outChannels: number,
+) => void;
+
+/**
+ * The passes of one variant: the convolution's three, and for its filter gradient (the adjoints of the
+ * output and filter transforms) `outputGrad` (D = A dy Aᵀ of one tile: reads the m² outputs' gradients
+ * at element offsets `src`, writes per channel at `dst[k] + tile · channels`) and `filterGrad`.
+ */
 export interface WinogradPasses {
   input: InputTilePass;
   output: OutputTilePass;
   filter: FilterPass;
+  outputGrad: InputTilePass;
+  filterGrad: FilterGradPass;
 }
 
 /**
@@ -168,6 +185,40 @@ export function transformOutput(
   }
 }
 
+/**
+ * D = A dy Aᵀ for every tile and output channel of the NHWC gradient `dy` (of the convolution's output):
+ * writes Dₖ [tiles, C] at `out[k]`. Outputs of a tile outside the image read `zeros` (C zeros on the heap).
+ */
+export function transformOutputGrad(
+  dy: number,
+  channels: number,
+  tiling: WinogradTiling,
+  zeros: number,
+  out: readonly number[],
+  pass: InputTilePass,
+): void {
+  const { batch, outHeight, outWidth, rows, cols, dilation, m } = tiling;
+  const src = new Int32Array(m * m);
+  const dst = Int32Array.from(out);
+  let tile = 0;
+  for (let n = 0; n < batch; n++) {
+    const image = dy + n * outHeight * outWidth * channels;
+    for (const row of rows) {
+      for (const col of cols) {
+        for (let i = 0; i < m; i++) {
+          const r = row + i * dilation[0];
+          for (let j = 0; j < m; j++) {
+            const c = col + j * dilation[1];
+            src[m * i + j] = r < outHeight && c < outWidth ? image + (r * outWidth + c) * channels : zeros;
+          }
+        }
+        pass(src, dst, tile, channels);
+        tile++;
+      }
+    }
+  }
+}
+
 /** out = L · X · Rᵀ for X (p x q, row-major), with L (a x p) and R (b x q) as sparse rows. */
 class Sandwich {
   private readonly left: [number, number][][];
@@ -209,6 +260,8 @@ export function jsPasses(heap: Float32Array, variant: WinogradVariant): Winograd
   const inputT = new Sandwich(BT, BT);
   const outputT = new Sandwich(AT, AT);
   const filterT = new Sandwich(G, G);
+  const outputGradT = new Sandwich(transposed(AT), transposed(AT));
+  const filterGradT = new Sandwich(transposed(G), transposed(G));
   const patch = new Float64Array(alpha * alpha);
   const result = new Float64Array(alpha * alpha);
   const taps = new Float64Array(9);
@@ -235,6 +288,22 @@ export function jsPasses(heap: Float32Array, variant: WinogradVariant): Winograd
         for (let k = 0; k < 9; k++) taps[k] = heap[filter + k * tap + i]!;
         filterT.apply(taps, result);
         for (let k = 0; k < alpha * alpha; k++) heap[out[k]! + i] = result[k]!;
+      }
+    },
+    outputGrad(src, dst, tile, channels) {
+      const base = tile * channels;
+      for (let c = 0; c < channels; c++) {
+        for (let k = 0; k < m * m; k++) patch[k] = heap[src[k]! + c]!;
+        outputGradT.apply(patch, result);
+        for (let k = 0; k < alpha * alpha; k++) heap[dst[k]! + base + c] = result[k]!;
+      }
+    },
+    filterGrad(products, dW, inChannels, outChannels) {
+      const tap = inChannels * outChannels;
+      for (let i = 0; i < tap; i++) {
+        for (let k = 0; k < alpha * alpha; k++) patch[k] = heap[products[k]! + i]!;
+        filterGradT.apply(patch, taps);
+        for (let k = 0; k < 9; k++) heap[dW + k * tap + i] = taps[k]!;
       }
     },
   };

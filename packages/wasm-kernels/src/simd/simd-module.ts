@@ -48,6 +48,10 @@ export interface SimdKernels {
   wino_in_4: SumsFn;
   wino_out_4: SumsFn;
   wino_filter_4: SumsFn;
+  wino_dy_2: SumsFn;
+  wino_fgrad_2: SumsFn;
+  wino_dy_4: SumsFn;
+  wino_fgrad_4: SumsFn;
 }
 
 const functions = () => [

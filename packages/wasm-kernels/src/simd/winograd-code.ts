@@ -13,9 +13,15 @@
  *   `wino_filter_{m}(src, tap, u…, bytes)`: U = G g Gᵀ for `bytes` bytes of an HWIO filter's (ci, co)
  *   entries: tap k of entry i at src + k·tap + i, its alpha² transformed values at u… + i.
  *
+ *   `wino_dy_{m}(s…, d…, bytes)`: D = A dy Aᵀ for one tile (A = (Aᵀ)ᵀ, the adjoint of the output
+ *   transform): the m² output gradients at s…, the alpha² values at d….
+ *
+ *   `wino_fgrad_{m}(p…, dst, tap, bytes)`: dW = Gᵀ M G (the adjoint of the filter transform) for `bytes`
+ *   bytes of (ci, co) entries: the alpha² values at p… + i, tap k of entry i at dst + k·tap + i.
+ *
  * A coefficient ±1 is an addition or subtraction, 0 is skipped, others multiply by a constant.
  */
-import type { WinogradVariant } from '../winograd-variants.js';
+import { transposed, type WinogradVariant } from '../winograd-variants.js';
 import { type Code, FunctionBuilder, forRange } from './function-builder.js';
 import { I, T } from './wasm-encoding.js';
 
@@ -127,11 +133,56 @@ export function winogradFilterFunction(variant: WinogradVariant): FunctionBuilde
   return f;
 }
 
-/** Every variant's three functions. */
+export function winogradOutputGradFunction(variant: WinogradVariant): FunctionBuilder {
+  const { alpha, m, AT } = variant;
+  const A = transposed(AT);
+  const f = new FunctionBuilder(`wino_dy_${m}`);
+  const src = Array.from({ length: m * m }, () => f.param(T.i32));
+  const dst = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
+  const bytes = f.param(T.i32);
+  const c = f.local(T.i32);
+  const values = Array.from({ length: m * m }, () => f.local(T.v128));
+  const body: Code[] = src.map((s, k) => [...address(s, c), ...I.vLoad(), ...I.set(values[k]!)]);
+  body.push(...sandwich(f, A, A, values, (k, value) => [...address(dst[k]!, c), ...value, ...I.vStore()]));
+  f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
+  return f;
+}
+
+export function winogradFilterGradFunction(variant: WinogradVariant): FunctionBuilder {
+  const { alpha, m, G } = variant;
+  const GT = transposed(G);
+  const f = new FunctionBuilder(`wino_fgrad_${m}`);
+  const products = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
+  const dst = f.param(T.i32);
+  const tap = f.param(T.i32);
+  const bytes = f.param(T.i32);
+  const c = f.local(T.i32);
+  const values = Array.from({ length: alpha * alpha }, () => f.local(T.v128));
+  const body: Code[] = products.map((p, k) => [...address(p, c), ...I.vLoad(), ...I.set(values[k]!)]);
+  body.push(
+    ...sandwich(f, GT, GT, values, (k, value) => [
+      ...g(dst),
+      ...g(tap),
+      ...I.i32(k),
+      ...I.i32Mul,
+      ...I.i32Add,
+      ...g(c),
+      ...I.i32Add,
+      ...value,
+      ...I.vStore(),
+    ]),
+  );
+  f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
+  return f;
+}
+
+/** Every variant's five functions. */
 export function winogradFunctions(variants: WinogradVariant[]): FunctionBuilder[] {
   return variants.flatMap((v) => [
     winogradInputFunction(v),
     winogradOutputFunction(v),
     winogradFilterFunction(v),
+    winogradOutputGradFunction(v),
+    winogradFilterGradFunction(v),
   ]);
 }
