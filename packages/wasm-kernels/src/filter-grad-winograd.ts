@@ -52,10 +52,12 @@ export function filterGradByWinograd(
   const { tiles } = tiling;
   const v = scratch.allocate([k, tiles, inChannels]);
   const d = Array.from({ length: k }, () => scratch.allocate([1, tiles, outChannels]));
-  const zeros = scratch.allocate([Math.max(inChannels, outChannels)]);
+  // A row of zeros for x and for dy (outside the image both transforms read a zero row).
+  const zeroCount = Math.max(x.shape[2]! * inChannels, dy.shape[2]! * outChannels);
+  const zeros = scratch.allocate([zeroCount]);
   {
     const { heap, offsetOf } = float32Heap(backend, zeros);
-    heap.fill(0, offsetOf(zeros), offsetOf(zeros) + Math.max(inChannels, outChannels));
+    heap.fill(0, offsetOf(zeros), offsetOf(zeros) + zeroCount);
     const vk = Array.from({ length: k }, (_, i) => offsetOf(v) + i * tiles * inChannels);
     transformInput(
       offsetOf(x),

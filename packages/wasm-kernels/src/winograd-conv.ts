@@ -215,7 +215,7 @@ export function convByWinograd(
     ? productsPackingInput(scratch, x, { filter, flipped }, tiling, variant)
     : productsPackingFilter(scratch, x, { filter, flipped }, tiling, variant, keepThis);
   const y = scratch.allocate(outShape);
-  const discard = scratch.allocate([outChannels]);
+  const discard = scratch.allocate([outShape[2], outChannels]);
   const { heap, offsetOf } = float32Heap(scratch.backend, y);
   const { output } = passes(scratch.backend, heap, variant, outChannels);
   transformOutput(products, outChannels, tiling, offsetOf(y), offsetOf(discard), output);
@@ -257,9 +257,9 @@ function inputTransform(
   out: number[],
 ): void {
   const inChannels = x.shape[3]!;
-  const zeros = scratch.allocate([inChannels]);
+  const zeros = scratch.allocate([x.shape[2]!, inChannels]);
   const { heap, offsetOf } = float32Heap(scratch.backend, x);
-  heap.fill(0, offsetOf(zeros), offsetOf(zeros) + inChannels);
+  heap.fill(0, offsetOf(zeros), offsetOf(zeros) + x.shape[2]! * inChannels);
   const { input } = passes(scratch.backend, heap, variant, inChannels);
   transformInput(offsetOf(x), inChannels, tiling, offsetOf(zeros), out, input);
   scratch.free(zeros);

@@ -22,34 +22,39 @@ export function simdPasses(kernels: SimdKernels, variant: WinogradVariant): Wino
     throw new Error(`the SIMD module has no Winograd passes for m = ${m}`);
   }
   const patch = alpha * alpha;
-  const inArgs = new Array<number>(2 * patch + 1);
-  const outArgs = new Array<number>(patch + m * m + 1);
+  const inArgs = new Array<number>(2 * patch + 3);
+  const outArgs = new Array<number>(patch + m * m + 3);
+  const run = (args: number[], at: number, channels: number, count: number, step: number) => {
+    args[at] = channels * 4;
+    args[at + 1] = count;
+    args[at + 2] = step * 4;
+  };
   return {
-    input(src, dst, tile, channels) {
+    input(src, dst, tile, channels, count, step) {
       const offset = tile * channels;
       for (let k = 0; k < patch; k++) {
         inArgs[k] = src[k]! * 4;
         inArgs[patch + k] = (dst[k]! + offset) * 4;
       }
-      inArgs[2 * patch] = channels * 4;
+      run(inArgs, 2 * patch, channels, count, step);
       input(...inArgs);
     },
-    output(products, out, tile, channels) {
+    output(products, out, tile, channels, count, step) {
       const offset = tile * channels;
       for (let k = 0; k < patch; k++) outArgs[k] = (products[k]! + offset) * 4;
       for (let k = 0; k < m * m; k++) outArgs[patch + k] = out[k]! * 4;
-      outArgs[patch + m * m] = channels * 4;
+      run(outArgs, patch + m * m, channels, count, step);
       output(...outArgs);
     },
     filter(src, inChannels, outChannels, out) {
       const tap = inChannels * outChannels * 4;
       filter(src * 4, tap, ...out.map((offset) => offset * 4), tap);
     },
-    outputGrad(src, dst, tile, channels) {
+    outputGrad(src, dst, tile, channels, count, step) {
       const offset = tile * channels;
       for (let k = 0; k < m * m; k++) outArgs[k] = src[k]! * 4;
       for (let k = 0; k < patch; k++) outArgs[m * m + k] = (dst[k]! + offset) * 4;
-      outArgs[patch + m * m] = channels * 4;
+      run(outArgs, patch + m * m, channels, count, step);
       outputGrad(...outArgs);
     },
     filterGrad(products, dW, inChannels, outChannels) {

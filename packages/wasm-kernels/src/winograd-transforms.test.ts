@@ -84,8 +84,8 @@ function winogradConv(
   const vo = place(sizes.v);
   const mo = place(sizes.m);
   const yo = place(sizes.y);
-  const zeros = place(c.cin);
-  const discard = place(c.cout);
+  const zeros = place(c.w * c.cin);
+  const discard = place(ow * c.cout);
   const heap = new Float32Array(at);
   heap.set(x, xo);
   heap.set(f, fo);

@@ -73,16 +73,32 @@ export function tileCount(outShape: number[], dilation: [number, number], m: num
 }
 
 /**
- * One tile of {@link transformInput}: reads the patch at element offsets `src` (row-major) and writes
- * its transformed values per channel at `dst[k] + tile · channels`.
+ * `count` consecutive tiles of {@link transformInput} from tile number `tile` on: reads a tile's patch at
+ * element offsets `src` (row-major), each offset `step` further for the next tile, and writes its
+ * transformed values per channel at `dst[k] + tile · channels`.
  */
-export type InputTilePass = (src: Int32Array, dst: Int32Array, tile: number, channels: number) => void;
+export type InputTilePass = (
+  src: Int32Array,
+  dst: Int32Array,
+  tile: number,
+  channels: number,
+  count: number,
+  step: number,
+) => void;
 
 /**
- * One tile of {@link transformOutput}: reads the products at `m[k] + tile · channels` and writes the
- * tile's outputs at element offsets `out` (row-major).
+ * `count` consecutive tiles of {@link transformOutput} from tile number `tile` on: reads the products
+ * at `m[k] + tile · channels` and writes a tile's outputs at element offsets `out` (row-major), each
+ * offset `step` further for the next tile.
  */
-export type OutputTilePass = (m: Int32Array, out: Int32Array, tile: number, channels: number) => void;
+export type OutputTilePass = (
+  m: Int32Array,
+  out: Int32Array,
+  tile: number,
+  channels: number,
+  count: number,
+  step: number,
+) => void;
 
 /** U = G g Gᵀ of an HWIO 3x3 filter at `filter` into the matrices Uₖ [Cin, Cout] at `out[k]`. */
 export type FilterPass = (
@@ -117,8 +133,33 @@ export interface WinogradPasses {
 }
 
 /**
+ * Runs of tiles along one tile row: consecutive tile columns (one dilation phase, m·d apart) whose
+ * `span` columns from the tile's origin (`offset` added) all lie in [0, size), as [first, count]
+ * pairs of indices into `cols`; every other tile as a run of its own (`inside` false).
+ */
+function tileRuns(
+  cols: Int32Array,
+  offset: number,
+  span: number,
+  size: number,
+  spacing: number,
+): { first: number; count: number; inside: boolean }[] {
+  const runs: { first: number; count: number; inside: boolean }[] = [];
+  for (let j = 0; j < cols.length; j++) {
+    const start = cols[j]! + offset;
+    const inside = start >= 0 && start + span - 1 < size;
+    const last = runs[runs.length - 1];
+    if (inside && last?.inside && cols[j]! - cols[j - 1]! === spacing) last.count++;
+    else runs.push({ first: j, count: 1, inside });
+  }
+  return runs;
+}
+
+/**
  * V = Bᵀ d B for every tile and input channel of the NHWC input at `x`: writes Vₖ [tiles, C] at
- * `out[k]` (k = alpha·row + column). Taps outside the input read `zeros` (C zeros on the heap).
+ * `out[k]` (k = alpha·row + column). Taps outside the input read `zeros` (at least inWidth · C zeros
+ * on the heap). Tiles whose patch columns all lie inside the image go to `pass` a row's run at a time
+ * (a patch row outside the image then reads the zero row, advancing with the run).
  */
 export function transformInput(
   x: number,
@@ -128,24 +169,69 @@ export function transformInput(
   out: readonly number[],
   pass: InputTilePass,
 ): void {
-  const { batch, inHeight, inWidth, rows, cols, padTop, padLeft, dilation, alpha } = tiling;
+  const { batch, inHeight, inWidth, rows, cols, padTop, padLeft, dilation, alpha, m } = tiling;
   const src = new Int32Array(alpha * alpha);
   const dst = Int32Array.from(out);
+  const runs = tileRuns(cols, -padLeft, (alpha - 1) * dilation[1] + 1, inWidth, m * dilation[1]);
+  const rowStart = new Int32Array(alpha);
   let tile = 0;
   for (let n = 0; n < batch; n++) {
     const image = x + n * inHeight * inWidth * channels;
     for (const row of rows) {
-      for (const col of cols) {
+      for (let s = 0; s < alpha; s++) {
+        const iy = row + s * dilation[0] - padTop;
+        rowStart[s] = iy >= 0 && iy < inHeight ? image + iy * inWidth * channels : zeros;
+      }
+      for (const { first, count, inside } of runs) {
+        const col = cols[first]!;
         for (let s = 0; s < alpha; s++) {
-          const iy = row + s * dilation[0] - padTop;
           for (let u = 0; u < alpha; u++) {
             const ix = col + u * dilation[1] - padLeft;
-            const inside = iy >= 0 && iy < inHeight && ix >= 0 && ix < inWidth;
-            src[alpha * s + u] = inside ? image + (iy * inWidth + ix) * channels : zeros;
+            src[alpha * s + u] = inside || (ix >= 0 && ix < inWidth) ? rowStart[s]! + ix * channels : zeros;
           }
         }
-        pass(src, dst, tile, channels);
-        tile++;
+        pass(src, dst, tile, channels, count, m * dilation[1] * channels);
+        tile += count;
+      }
+    }
+  }
+}
+
+/**
+ * Where the m² outputs of the tiles lie, for {@link transformOutput} and {@link transformOutputGrad}:
+ * calls `visit(addresses, tile, count, step)` per run of tiles along a tile row (as `tileRuns`), the
+ * addresses of the run's first tile row-major; outputs outside the image go to `outside` (at least
+ * outWidth · C floats: a row outside advances through it with the run).
+ */
+function forEachOutputRun(
+  tiling: WinogradTiling,
+  y: number,
+  channels: number,
+  outside: number,
+  visit: (addresses: Int32Array, tile: number, count: number, step: number) => void,
+): void {
+  const { batch, outHeight, outWidth, rows, cols, dilation, m } = tiling;
+  const addresses = new Int32Array(m * m);
+  const runs = tileRuns(cols, 0, (m - 1) * dilation[1] + 1, outWidth, m * dilation[1]);
+  const rowStart = new Int32Array(m);
+  let tile = 0;
+  for (let n = 0; n < batch; n++) {
+    const image = y + n * outHeight * outWidth * channels;
+    for (const row of rows) {
+      for (let i = 0; i < m; i++) {
+        const r = row + i * dilation[0];
+        rowStart[i] = r < outHeight ? image + r * outWidth * channels : outside;
+      }
+      for (const { first, count, inside } of runs) {
+        const col = cols[first]!;
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < m; j++) {
+            const c = col + j * dilation[1];
+            addresses[m * i + j] = inside || c < outWidth ? rowStart[i]! + c * channels : outside;
+          }
+        }
+        visit(addresses, tile, count, m * dilation[1] * channels);
+        tile += count;
       }
     }
   }
@@ -153,7 +239,8 @@ export function transformInput(
 
 /**
  * Y = Aᵀ M A for every tile and output channel: reads Mₖ [tiles, C] at `products[k]` and writes the
- * NHWC output at `y`; outputs of a tile that fall outside the image go to `discard` (C floats).
+ * NHWC output at `y`; outputs of a tile that fall outside the image go to `discard` (at least
+ * outWidth · C floats).
  */
 export function transformOutput(
   products: readonly number[],
@@ -163,31 +250,16 @@ export function transformOutput(
   discard: number,
   pass: OutputTilePass,
 ): void {
-  const { batch, outHeight, outWidth, rows, cols, dilation, m } = tiling;
   const products32 = Int32Array.from(products);
-  const out = new Int32Array(m * m);
-  let tile = 0;
-  for (let n = 0; n < batch; n++) {
-    const image = y + n * outHeight * outWidth * channels;
-    for (const row of rows) {
-      for (const col of cols) {
-        for (let i = 0; i < m; i++) {
-          const r = row + i * dilation[0];
-          for (let j = 0; j < m; j++) {
-            const c = col + j * dilation[1];
-            out[m * i + j] = r < outHeight && c < outWidth ? image + (r * outWidth + c) * channels : discard;
-          }
-        }
-        pass(products32, out, tile, channels);
-        tile++;
-      }
-    }
-  }
+  forEachOutputRun(tiling, y, channels, discard, (out, tile, count, step) =>
+    pass(products32, out, tile, channels, count, step),
+  );
 }
 
 /**
  * D = A dy Aᵀ for every tile and output channel of the NHWC gradient `dy` (of the convolution's output):
- * writes Dₖ [tiles, C] at `out[k]`. Outputs of a tile outside the image read `zeros` (C zeros on the heap).
+ * writes Dₖ [tiles, C] at `out[k]`. Outputs of a tile outside the image read `zeros` (at least
+ * outWidth · C zeros on the heap).
  */
 export function transformOutputGrad(
   dy: number,
@@ -197,26 +269,10 @@ export function transformOutputGrad(
   out: readonly number[],
   pass: InputTilePass,
 ): void {
-  const { batch, outHeight, outWidth, rows, cols, dilation, m } = tiling;
-  const src = new Int32Array(m * m);
   const dst = Int32Array.from(out);
-  let tile = 0;
-  for (let n = 0; n < batch; n++) {
-    const image = dy + n * outHeight * outWidth * channels;
-    for (const row of rows) {
-      for (const col of cols) {
-        for (let i = 0; i < m; i++) {
-          const r = row + i * dilation[0];
-          for (let j = 0; j < m; j++) {
-            const c = col + j * dilation[1];
-            src[m * i + j] = r < outHeight && c < outWidth ? image + (r * outWidth + c) * channels : zeros;
-          }
-        }
-        pass(src, dst, tile, channels);
-        tile++;
-      }
-    }
-  }
+  forEachOutputRun(tiling, dy, channels, zeros, (src, tile, count, step) =>
+    pass(src, dst, tile, channels, count, step),
+  );
 }
 
 /** out = L · X · Rᵀ for X (p x q, row-major), with L (a x p) and R (b x q) as sparse rows. */
@@ -266,20 +322,26 @@ export function jsPasses(heap: Float32Array, variant: WinogradVariant): Winograd
   const result = new Float64Array(alpha * alpha);
   const taps = new Float64Array(9);
   return {
-    input(src, dst, tile, channels) {
-      const base = tile * channels;
-      for (let c = 0; c < channels; c++) {
-        for (let k = 0; k < alpha * alpha; k++) patch[k] = heap[src[k]! + c]!;
-        inputT.apply(patch, result);
-        for (let k = 0; k < alpha * alpha; k++) heap[dst[k]! + base + c] = result[k]!;
+    input(src, dst, tile, channels, count, step) {
+      for (let t = 0; t < count; t++) {
+        const base = (tile + t) * channels;
+        const shift = t * step;
+        for (let c = 0; c < channels; c++) {
+          for (let k = 0; k < alpha * alpha; k++) patch[k] = heap[src[k]! + shift + c]!;
+          inputT.apply(patch, result);
+          for (let k = 0; k < alpha * alpha; k++) heap[dst[k]! + base + c] = result[k]!;
+        }
       }
     },
-    output(products, out, tile, channels) {
-      const base = tile * channels;
-      for (let c = 0; c < channels; c++) {
-        for (let k = 0; k < alpha * alpha; k++) patch[k] = heap[products[k]! + base + c]!;
-        outputT.apply(patch, result);
-        for (let k = 0; k < m * m; k++) heap[out[k]! + c] = result[k]!;
+    output(products, out, tile, channels, count, step) {
+      for (let t = 0; t < count; t++) {
+        const base = (tile + t) * channels;
+        const shift = t * step;
+        for (let c = 0; c < channels; c++) {
+          for (let k = 0; k < alpha * alpha; k++) patch[k] = heap[products[k]! + base + c]!;
+          outputT.apply(patch, result);
+          for (let k = 0; k < m * m; k++) heap[out[k]! + shift + c] = result[k]!;
+        }
       }
     },
     filter(filter, inChannels, outChannels, out) {
@@ -290,12 +352,15 @@ export function jsPasses(heap: Float32Array, variant: WinogradVariant): Winograd
         for (let k = 0; k < alpha * alpha; k++) heap[out[k]! + i] = result[k]!;
       }
     },
-    outputGrad(src, dst, tile, channels) {
-      const base = tile * channels;
-      for (let c = 0; c < channels; c++) {
-        for (let k = 0; k < m * m; k++) patch[k] = heap[src[k]! + c]!;
-        outputGradT.apply(patch, result);
-        for (let k = 0; k < alpha * alpha; k++) heap[dst[k]! + base + c] = result[k]!;
+    outputGrad(src, dst, tile, channels, count, step) {
+      for (let t = 0; t < count; t++) {
+        const base = (tile + t) * channels;
+        const shift = t * step;
+        for (let c = 0; c < channels; c++) {
+          for (let k = 0; k < m * m; k++) patch[k] = heap[src[k]! + shift + c]!;
+          outputGradT.apply(patch, result);
+          for (let k = 0; k < alpha * alpha; k++) heap[dst[k]! + base + c] = result[k]!;
+        }
       }
     },
     filterGrad(products, dW, inChannels, outChannels) {

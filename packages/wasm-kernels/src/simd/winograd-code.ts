@@ -3,18 +3,20 @@
  * layout) as SIMD code generated from the variant's matrices, four channels at a time. For a variant
  * with m outputs and an alpha = m + 2 patch per tile side (`winograd-variants.ts`), named by m:
  *
- *   `wino_in_{m}(s…, d…, bytes)`: V = Bᵀ d B for one tile: the alpha² patch pixels at byte
- *   addresses s… (row-major), the alpha² transformed values of each channel at d…, over `bytes` bytes
- *   of channels (a multiple of 16).
+ *   `wino_in_{m}(s…, d…, bytes, count, step)`: V = Bᵀ d B for `count` tiles: the alpha² patch pixels at
+ *   byte addresses s… (row-major), the alpha² transformed values of each channel at d…, over `bytes`
+ *   bytes of channels (a multiple of 16); after each tile the s… advance by `step` bytes (the next tile
+ *   along a row of the image) and the d… by `bytes` (the next tile's row of each Vₖ [tiles, C]).
  *
- *   `wino_out_{m}(p…, o…, bytes)`: Y = Aᵀ M A for one tile: the alpha² products at p…, the m² outputs
- *   at o… (row-major).
+ *   `wino_out_{m}(p…, o…, bytes, count, step)`: Y = Aᵀ M A for `count` tiles: the alpha² products at
+ *   p… (advancing by `bytes`), the m² outputs at o… (row-major, advancing by `step`).
  *
  *   `wino_filter_{m}(src, tap, u…, bytes)`: U = G g Gᵀ for `bytes` bytes of an HWIO filter's (ci, co)
  *   entries: tap k of entry i at src + k·tap + i, its alpha² transformed values at u… + i.
  *
- *   `wino_dy_{m}(s…, d…, bytes)`: D = A dy Aᵀ for one tile (A = (Aᵀ)ᵀ, the adjoint of the output
- *   transform): the m² output gradients at s…, the alpha² values at d….
+ *   `wino_dy_{m}(s…, d…, bytes, count, step)`: D = A dy Aᵀ for `count` tiles (A = (Aᵀ)ᵀ, the adjoint of
+ *   the output transform): the m² output gradients at s… (advancing by `step`), the alpha² values at d…
+ *   (advancing by `bytes`).
  *
  *   `wino_fgrad_{m}(p…, dst, tap, bytes)`: dW = Gᵀ M G (the adjoint of the filter transform) for `bytes`
  *   bytes of (ci, co) entries: the alpha² values at p… + i, tap k of entry i at dst + k·tap + i.
@@ -80,31 +82,71 @@ function sandwich(
   return body;
 }
 
+/** The parameters every per-tile function ends with, and its loop counters. */
+interface TileRun {
+  bytes: number;
+  count: number;
+  step: number;
+  tile: number;
+  c: number;
+}
+
+function tileRunParams(f: FunctionBuilder): TileRun {
+  const [bytes, count, step] = f.paramList(3, T.i32);
+  const [tile, c] = f.localList(2, T.i32);
+  return { bytes, count, step, tile, c };
+}
+
+/**
+ * `count` tiles from one call: the channel loop `body` once per tile, then every address in `stepped`
+ * advanced by `step` bytes and every one in `perTile` by `bytes` (the next row of a [tiles, C] matrix).
+ */
+function tileRun(
+  { bytes, count, step, tile, c }: TileRun,
+  body: Code[],
+  stepped: number[],
+  perTile: number[],
+): Code {
+  const advance = (locals: number[], by: number): Code[] =>
+    locals.map((local) => [...g(local), ...g(by), ...I.i32Add, ...I.set(local)]);
+  return forRange(
+    tile,
+    I.i32(0),
+    g(count),
+    1,
+    forRange(c, I.i32(0), g(bytes), 16, ...body),
+    ...advance(stepped, step),
+    ...advance(perTile, bytes),
+  );
+}
+
 export function winogradInputFunction(variant: WinogradVariant): FunctionBuilder {
   const { alpha, m, BT } = variant;
   const f = new FunctionBuilder(`wino_in_${m}`);
-  const src = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
-  const dst = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
-  const bytes = f.param(T.i32);
-  const c = f.local(T.i32);
-  const patch = Array.from({ length: alpha * alpha }, () => f.local(T.v128));
-  const body: Code[] = src.map((s, k) => [...address(s, c), ...I.vLoad(), ...I.set(patch[k]!)]);
-  body.push(...sandwich(f, BT, BT, patch, (k, value) => [...address(dst[k]!, c), ...value, ...I.vStore()]));
-  f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
+  const src = f.paramList(alpha * alpha, T.i32);
+  const dst = f.paramList(alpha * alpha, T.i32);
+  const run = tileRunParams(f);
+  const patch = f.localList(alpha * alpha, T.v128);
+  const body: Code[] = src.map((s, k) => [...address(s, run.c), ...I.vLoad(), ...I.set(patch[k]!)]);
+  body.push(
+    ...sandwich(f, BT, BT, patch, (k, value) => [...address(dst[k]!, run.c), ...value, ...I.vStore()]),
+  );
+  f.emit(tileRun(run, body, src, dst));
   return f;
 }
 
 export function winogradOutputFunction(variant: WinogradVariant): FunctionBuilder {
   const { alpha, m, AT } = variant;
   const f = new FunctionBuilder(`wino_out_${m}`);
-  const products = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
-  const out = Array.from({ length: m * m }, () => f.param(T.i32));
-  const bytes = f.param(T.i32);
-  const c = f.local(T.i32);
-  const values = Array.from({ length: alpha * alpha }, () => f.local(T.v128));
-  const body: Code[] = products.map((p, k) => [...address(p, c), ...I.vLoad(), ...I.set(values[k]!)]);
-  body.push(...sandwich(f, AT, AT, values, (k, value) => [...address(out[k]!, c), ...value, ...I.vStore()]));
-  f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
+  const products = f.paramList(alpha * alpha, T.i32);
+  const out = f.paramList(m * m, T.i32);
+  const run = tileRunParams(f);
+  const values = f.localList(alpha * alpha, T.v128);
+  const body: Code[] = products.map((p, k) => [...address(p, run.c), ...I.vLoad(), ...I.set(values[k]!)]);
+  body.push(
+    ...sandwich(f, AT, AT, values, (k, value) => [...address(out[k]!, run.c), ...value, ...I.vStore()]),
+  );
+  f.emit(tileRun(run, body, out, products));
   return f;
 }
 
@@ -137,14 +179,15 @@ export function winogradOutputGradFunction(variant: WinogradVariant): FunctionBu
   const { alpha, m, AT } = variant;
   const A = transposed(AT);
   const f = new FunctionBuilder(`wino_dy_${m}`);
-  const src = Array.from({ length: m * m }, () => f.param(T.i32));
-  const dst = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
-  const bytes = f.param(T.i32);
-  const c = f.local(T.i32);
-  const values = Array.from({ length: m * m }, () => f.local(T.v128));
-  const body: Code[] = src.map((s, k) => [...address(s, c), ...I.vLoad(), ...I.set(values[k]!)]);
-  body.push(...sandwich(f, A, A, values, (k, value) => [...address(dst[k]!, c), ...value, ...I.vStore()]));
-  f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
+  const src = f.paramList(m * m, T.i32);
+  const dst = f.paramList(alpha * alpha, T.i32);
+  const run = tileRunParams(f);
+  const values = f.localList(m * m, T.v128);
+  const body: Code[] = src.map((s, k) => [...address(s, run.c), ...I.vLoad(), ...I.set(values[k]!)]);
+  body.push(
+    ...sandwich(f, A, A, values, (k, value) => [...address(dst[k]!, run.c), ...value, ...I.vStore()]),
+  );
+  f.emit(tileRun(run, body, src, dst));
   return f;
 }
 
