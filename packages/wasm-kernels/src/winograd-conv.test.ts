@@ -61,7 +61,9 @@ describe('Conv2D on wasm by Winograd F(2x2, 3x3)', () => {
 
   it('keeps F(4x4, 3x3) for reused filters with large, well covered outputs', () => {
     expect(winogradVariant([1, 64, 64, 512], [4, 4])).toBe(F4X4_3X3); // FCN-ResNet50 layer4, inference
-    expect(winogradVariant([1, 20, 30, 256], [1, 1])).toBe(F2X2_3X3); // 40 tiles
+    expect(winogradVariant([1, 20, 30, 256], [1, 1])).toBe(F4X4_3X3); // 40 tiles
+    expect(winogradVariant([1, 13, 30, 256], [1, 1])).toBe(F2X2_3X3); // 32 tiles, 512 outputs for 390
+    expect(winogradVariant([1, 12, 16, 64], [1, 1])).toBe(F2X2_3X3); // 12 tiles
     expect(winogradVariant([4, 10, 15, 512], [1, 1])).toBe(F2X2_3X3); // 15 of 16 columns: waste
     expect(winogradVariant([1, 34, 35, 20], [1, 1])).toBe(F4X4_3X3);
   });

@@ -66,13 +66,14 @@ export function keptWinogradFilters(): number {
 
 /**
  * The variant for a reused filter (its transform kept and packed once): F(4x4, 3x3) (2.25 multiplies
- * an output instead of 4) where its tiles are at least 64 and cover the output with little waste (at
- * most 1/4 more outputs than the output has), else F(2x2, 3x3).
+ * an output instead of 4) where its tiles are at least 32 and cover the output with little waste (at
+ * most 1/4 more outputs than the output has), else F(2x2, 3x3). ResNet-18's layer3 at 320x480, batch 1
+ * (40 tiles of 4x4), A/B on 2 threads: 8.7 -> 7.5 ms.
  */
 export function winogradVariant(outShape: number[], dilation: [number, number]): WinogradVariant {
   const outputs = outShape[0]! * outShape[1]! * outShape[2]!;
   const tiles4 = tileCount(outShape, dilation, 4);
-  return tiles4 >= 64 && tiles4 * 16 <= 1.25 * outputs ? F4X4_3X3 : F2X2_3X3;
+  return tiles4 >= 32 && tiles4 * 16 <= 1.25 * outputs ? F4X4_3X3 : F2X2_3X3;
 }
 
 /**
