@@ -8,7 +8,8 @@ N x 3 x H x W, the model that `pnpm bench:backends` times on wasm as `torchvisio
 
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/pytorch_fcn_resnet50.py --size 512x512 --iters 3
 
-See bench/README.md.
+With --serve it times one forward per stdin request instead (see serve()), which `pnpm bench:backends`
+uses to alternate PyTorch's runs with wasm's. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -27,6 +28,23 @@ NUM_CLASSES = 21
 PARAMETERS = 32_957_013
 
 
+def serve(forward, report: dict) -> int:
+    """--serve: one timed forward per request, so that a caller can alternate PyTorch's runs with its own.
+
+    Prints the report (without results) as one JSON line, then reads lines `forward B` from stdin (B: the
+    --batch it was started with) and answers each with the milliseconds of one forward. Ends at end of input.
+    """
+    print(json.dumps(report), flush=True)
+    for line in sys.stdin:
+        what, _, size = line.strip().partition(" ")
+        if what != "forward" or int(size) != report["batch"]:
+            raise SystemExit(f"unknown request {line.strip()!r}: expected 'forward {report['batch']}'")
+        start = time.perf_counter()
+        forward()
+        print(f"{(time.perf_counter() - start) * 1000:.3f}", flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", default="512x512", help="HxW (default 512x512)")
@@ -35,6 +53,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs first")
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--serve", action="store_true", help="time one forward per stdin request (see serve())")
     args = parser.parse_args(argv)
     height, width = (int(v) for v in args.size.split("x"))
 
@@ -52,6 +71,17 @@ def main(argv: list[str]) -> int:
         if tuple(out.shape) != (args.batch, NUM_CLASSES, height, width):
             raise SystemExit(f"unexpected output shape {tuple(out.shape)}")
 
+    if args.serve:
+        return serve(forward, {
+            "model": "fcn_resnet50",
+            "torch": torch.__version__,
+            "threads": torch.get_num_threads(),
+            "python": platform.python_version(),
+            "batch": args.batch,
+            "height": height,
+            "width": width,
+            "parameters": parameters,
+        })
     for _ in range(args.warmup):
         forward()
     runs = []

@@ -22,7 +22,8 @@ import {
   measureResnet50,
   RESNET50_FCN_PARAMETERS,
   type Resnet50Row,
-  runPytorchResnet50,
+  startPytorchResnet50,
+  type TorchResnet50Server,
 } from './resnet50-fcn.js';
 import { SOFTWARE_GPU_QUICK, softwareGpuLabel } from './software-gpu.js';
 import { formatTable, type Row } from './table.js';
@@ -151,34 +152,34 @@ async function main(): Promise<number> {
       model.dispose();
     }
     if (r50Run && backend === 'wasm') {
+      let r50Torch: PytorchServer<TorchResnet50Server> | undefined;
       if (options.torch) {
         progress(
-          `torch: FCN-ResNet50 1 x ${r50Run.height}x${r50Run.width}, running bench/pytorch_fcn_resnet50.py …`,
+          `torch: starting bench/pytorch_fcn_resnet50.py --serve (1 x ${r50Run.height}x${r50Run.width}) …`,
         );
-        const run = runPytorchResnet50(r50Run);
-        if (run.report) {
-          resnet50Rows.push({
-            backend: 'torch',
-            forwardMs: run.report.forward_ms,
-            forwardRunsMs: run.report.forward_runs_ms,
+        const started = await startPytorchResnet50(r50Run);
+        if ('server' in started) r50Torch = started.server;
+        else
+          notes.push(
+            `PyTorch FCN-ResNet50 reference skipped: ${started.skipped} (command: ${started.command})`,
+          );
+      }
+      try {
+        const { row, torchRow } = await measureResnet50(backend, { ...r50Run, progress, torch: r50Torch });
+        if (row.tensorsAfter !== row.tensorsBefore) {
+          leaks.push({
+            backend,
+            batch: 1,
+            phase: 'FCN-ResNet50 forward',
+            before: row.tensorsBefore!,
+            after: row.tensorsAfter!,
           });
-        } else {
-          notes.push(`PyTorch FCN-ResNet50 reference skipped: ${run.skipped} (command: ${run.command})`);
         }
+        if (torchRow) resnet50Rows.push(torchRow);
+        resnet50Rows.push(row);
+      } finally {
+        r50Torch?.close();
       }
-      const row = await measureResnet50(backend, { ...r50Run, progress });
-      const torchMs = resnet50Rows.find((r) => r.backend === 'torch')?.forwardMs;
-      if (torchMs !== undefined) row.forwardVsTorch = row.forwardMs / torchMs;
-      if (row.tensorsAfter !== row.tensorsBefore) {
-        leaks.push({
-          backend,
-          batch: 1,
-          phase: 'FCN-ResNet50 forward',
-          before: row.tensorsBefore!,
-          after: row.tensorsAfter!,
-        });
-      }
-      resnet50Rows.push(row);
     }
   }
 

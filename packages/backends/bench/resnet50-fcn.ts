@@ -3,13 +3,10 @@
  * (`torchvisionFcn({ arch: 'resnet50' })`: dilated layer3-4, output stride 8, FCNHead, bilinear resize),
  * in eval mode, one forward of N x H x W x 3, next to PyTorch's (`bench/pytorch_fcn_resnet50.py`).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { torchvisionFcn } from '@fcn/models';
 import * as tf from '@tensorflow/tfjs-core';
-import { OPENBLAS_ENV, PYTHON, repoRoot, TORCH_THREADS } from './pytorch-reference.js';
-import { formatMs, type Timing, timeMedian, warmUp } from './timing.js';
+import { type PytorchServer, type StartedServer, startServer } from './pytorch-server.js';
+import { formatMs, timeMedian, timePaired, warmUp } from './timing.js';
 
 /** torchvision's fcn_resnet50 (21 classes, no aux head), asserted on both sides. */
 export const RESNET50_FCN_PARAMETERS = 32_957_013;
@@ -21,6 +18,8 @@ export interface Resnet50Options {
   warmup: number;
   iters: number;
   progress: (line: string) => void;
+  /** PyTorch, run once before each of this row's runs (warm-ups included); its row comes back too. */
+  torch?: PytorchServer<TorchResnet50Server>;
 }
 
 export interface Resnet50Row {
@@ -32,8 +31,14 @@ export interface Resnet50Row {
   tensorsAfter?: number;
 }
 
-/** Times the eval-mode forward on the current backend; checks the output shape and that no tensor leaks. */
-export async function measureResnet50(backend: string, o: Resnet50Options): Promise<Resnet50Row> {
+/**
+ * Times the eval-mode forward on the current backend; checks the output shape and that no tensor leaks.
+ * With `o.torch`, each run follows one of PyTorch's and the ratio is the median of the pairs' ratios.
+ */
+export async function measureResnet50(
+  backend: string,
+  o: Resnet50Options,
+): Promise<{ row: Resnet50Row; torchRow?: Resnet50Row }> {
   const model = torchvisionFcn({ arch: 'resnet50', numClasses: 21, seed: 0 }).eval();
   const x = tf.randomNormal([o.batch, o.height, o.width, 3], 0, 1, 'float32', 50);
   try {
@@ -55,69 +60,57 @@ export async function measureResnet50(backend: string, o: Resnet50Options): Prom
     };
     const say = (line: string) =>
       o.progress(`${backend} FCN-ResNet50 ${o.height}x${o.width} forward: ${line}`);
-    await warmUp(forward, o.warmup, say);
+    const torch = o.torch;
+    const reference = torch ? () => torch.time('forward', o.batch) : undefined;
+    await warmUp(forward, o.warmup, say, reference);
     const before = tf.memory().numTensors;
-    const timing: Timing = await timeMedian(forward, o.iters, say);
+    const paired = reference ? await timePaired(forward, reference, o.iters, say) : undefined;
+    const timing = paired ?? (await timeMedian(forward, o.iters, say));
     const after = tf.memory().numTensors;
     say(`median ${formatMs(timing.medianMs)}; tf.memory().numTensors ${before} → ${after}`);
-    return {
+    const row: Resnet50Row = {
       backend,
       forwardMs: timing.medianMs,
       forwardRunsMs: timing.runsMs,
+      forwardVsTorch: paired?.medianRatio,
       tensorsBefore: before,
       tensorsAfter: after,
     };
+    const torchRow = paired
+      ? { backend: 'torch', forwardMs: paired.referenceMedianMs, forwardRunsMs: paired.referenceRunsMs }
+      : undefined;
+    return { row, torchRow };
   } finally {
     x.dispose();
     model.dispose();
   }
 }
 
-export interface TorchResnet50Report {
+/** What `bench/pytorch_fcn_resnet50.py --serve` reports before its first run. */
+export interface TorchResnet50Server {
+  model: string;
   torch: string;
   threads: number;
+  python: string;
+  batch: number;
+  height: number;
+  width: number;
   parameters: number;
-  forward_ms: number;
-  forward_runs_ms: number[];
 }
 
-/** PyTorch's time for the same forward (`bench/pytorch_fcn_resnet50.py`), or why there is none. */
-export function runPytorchResnet50(o: Omit<Resnet50Options, 'progress'>): {
-  report?: TorchResnet50Report;
-  skipped?: string;
-  command: string;
-} {
-  const script = join(repoRoot(), 'bench', 'pytorch_fcn_resnet50.py');
-  const args = [
-    script,
-    '--json',
+/**
+ * PyTorch timing the same forward one run per request (`bench/pytorch_fcn_resnet50.py --serve`), or why
+ * it could not start.
+ */
+export function startPytorchResnet50(o: {
+  batch: number;
+  height: number;
+  width: number;
+}): Promise<StartedServer<TorchResnet50Server>> {
+  return startServer<TorchResnet50Server>('pytorch_fcn_resnet50.py', [
     `--size=${o.height}x${o.width}`,
     `--batch=${o.batch}`,
-    `--iters=${o.iters}`,
-    `--warmup=${o.warmup}`,
-    `--threads=${TORCH_THREADS}`,
-  ];
-  const command = `OPENBLAS_CORETYPE=${OPENBLAS_ENV.OPENBLAS_CORETYPE} ${PYTHON} ${args.join(' ')}`;
-  if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found`, command };
-  const child = spawnSync(PYTHON, args, {
-    env: { ...process.env, ...OPENBLAS_ENV },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 15 * 60_000,
-  });
-  if (child.error) return { skipped: `could not run ${PYTHON}: ${child.error.message}`, command };
-  if (child.status !== 0) {
-    const why = (child.stderr ?? '').trim().split('\n').at(-1) || `exit code ${child.status ?? child.signal}`;
-    return { skipped: `pytorch_fcn_resnet50.py failed: ${why}`, command };
-  }
-  try {
-    return {
-      report: JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as TorchResnet50Report,
-      command,
-    };
-  } catch (error) {
-    return { skipped: `pytorch_fcn_resnet50.py printed no JSON (${(error as Error).message})`, command };
-  }
+  ]);
 }
 
 /** The row's table: backend, forward ms, ratio to torch. */
