@@ -153,6 +153,8 @@ export const RESNET18_CONVS: ConvShape[] = [
 ];
 
 const { values } = parseArgs({
+  // `pnpm bench -- --batch 4` hands the script a '--' first.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     batch: { type: 'string', default: '1' },
     size: { type: 'string', default: '320x480' },
