@@ -71,24 +71,6 @@ def main(argv: list[str]) -> int:
         if tuple(out.shape) != (args.batch, NUM_CLASSES, height, width):
             raise SystemExit(f"unexpected output shape {tuple(out.shape)}")
 
-    if args.serve:
-        return serve(forward, {
-            "model": "fcn_resnet50",
-            "torch": torch.__version__,
-            "threads": torch.get_num_threads(),
-            "python": platform.python_version(),
-            "batch": args.batch,
-            "height": height,
-            "width": width,
-            "parameters": parameters,
-        })
-    for _ in range(args.warmup):
-        forward()
-    runs = []
-    for _ in range(args.iters):
-        start = time.perf_counter()
-        forward()
-        runs.append((time.perf_counter() - start) * 1000)
     report = {
         "model": "fcn_resnet50",
         "torch": torch.__version__,
@@ -98,9 +80,18 @@ def main(argv: list[str]) -> int:
         "height": height,
         "width": width,
         "parameters": parameters,
-        "forward_ms": statistics.median(runs),
-        "forward_runs_ms": runs,
     }
+    if args.serve:
+        return serve(forward, report)
+    for _ in range(args.warmup):
+        forward()
+    runs = []
+    for _ in range(args.iters):
+        start = time.perf_counter()
+        forward()
+        runs.append((time.perf_counter() - start) * 1000)
+    report["forward_ms"] = statistics.median(runs)
+    report["forward_runs_ms"] = runs
     if args.json:
         print(json.dumps(report))
     else:

@@ -1,20 +1,12 @@
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ForwardConv } from './conv-geometry.js';
 import { defaultPixelsPerChunk } from './filter-grad-im2col.js';
 import { float32Heap } from './heap.js';
-import { simdKernels, simdSupported } from './simd/simd-module.js';
+import { simdSupported } from './simd/simd-module.js';
 import { matrixTranspose, transposeOnHeap } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
-import { simdPasses } from './winograd-simd.js';
-import {
-  jsPasses,
-  tileCount,
-  transformInput,
-  transformOutputGrad,
-  type WinogradPasses,
-  winogradTiling,
-} from './winograd-transforms.js';
+import { winogradPasses } from './winograd-simd.js';
+import { tileCount, transformInput, transformOutputGrad, winogradTiling } from './winograd-transforms.js';
 import { F2X2_3X3, F4X4_3X3, type WinogradVariant } from './winograd-variants.js';
 import { PASS_NS, productNs } from './xnnpack-costs.js';
 
@@ -65,9 +57,9 @@ export function filterGradByWinograd(
       tiling,
       offsetOf(zeros),
       vk,
-      passes(backend, heap, variant, inChannels).input,
+      winogradPasses(backend, heap, variant, inChannels).input,
     );
-    const { outputGrad } = passes(backend, heap, variant, outChannels);
+    const { outputGrad } = winogradPasses(backend, heap, variant, outChannels);
     transformOutputGrad(offsetOf(dy), outChannels, tiling, offsetOf(zeros), d.map(offsetOf), outputGrad);
   }
   scratch.free(zeros);
@@ -82,23 +74,13 @@ export function filterGradByWinograd(
   scratch.free(v);
   const dW = scratch.allocate([3, 3, inChannels, outChannels]);
   const { heap, offsetOf } = float32Heap(backend, dW);
-  passes(backend, heap, variant, outChannels).filterGrad(
+  winogradPasses(backend, heap, variant, outChannels).filterGrad(
     products.map(offsetOf),
     offsetOf(dW),
     inChannels,
     outChannels,
   );
   return dW;
-}
-
-/** The SIMD passes where the channels come in fours, else JavaScript's. */
-function passes(
-  backend: BackendWasm,
-  heap: Float32Array,
-  variant: WinogradVariant,
-  channels: number,
-): WinogradPasses {
-  return channels % 4 === 0 ? simdPasses(simdKernels(backend), variant) : jsPasses(heap, variant);
 }
 
 /**

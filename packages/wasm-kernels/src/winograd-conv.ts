@@ -1,32 +1,19 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Heap } from './heap.js';
-import { simdKernels, simdSupported } from './simd/simd-module.js';
+import { simdSupported } from './simd/simd-module.js';
 import { matrixTranspose, transposeOnHeap } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
-import { simdPasses } from './winograd-simd.js';
+import { winogradPasses } from './winograd-simd.js';
 import {
-  jsPasses,
   tileCount,
   transformInput,
   transformOutput,
-  type WinogradPasses,
   type WinogradTiling,
   winogradTiling,
 } from './winograd-transforms.js';
 import { F2X2_3X3, F4X4_3X3, type WinogradVariant } from './winograd-variants.js';
 import { PASS_NS, productNs } from './xnnpack-costs.js';
-
-/** The SIMD passes where the module runs and the channels come in fours, else JavaScript's. */
-function passes(
-  backend: BackendWasm,
-  heap: Float32Array,
-  variant: WinogradVariant,
-  channels: number,
-): WinogradPasses {
-  if (channels % 4 === 0 && simdSupported()) return simdPasses(simdKernels(backend), variant);
-  return jsPasses(heap, variant);
-}
 
 /** A reused filter's transform: the variant's alpha² matrices Uₖ [1, Cin, Cout] on the wasm heap. */
 interface KeptTransform {
@@ -218,7 +205,7 @@ export function convByWinograd(
   const y = scratch.allocate(outShape);
   const discard = scratch.allocate([outShape[2], outChannels]);
   const { heap, offsetOf } = float32Heap(scratch.backend, y);
-  const { output } = passes(scratch.backend, heap, variant, outChannels);
+  const { output } = winogradPasses(scratch.backend, heap, variant, outChannels);
   transformOutput(products, outChannels, tiling, offsetOf(y), offsetOf(discard), output);
   return y;
 }
@@ -261,7 +248,7 @@ function inputTransform(
   const zeros = scratch.allocate([x.shape[2]!, inChannels]);
   const { heap, offsetOf } = float32Heap(scratch.backend, x);
   heap.fill(0, offsetOf(zeros), offsetOf(zeros) + x.shape[2]! * inChannels);
-  const { input } = passes(scratch.backend, heap, variant, inChannels);
+  const { input } = winogradPasses(scratch.backend, heap, variant, inChannels);
   transformInput(offsetOf(x), inChannels, tiling, offsetOf(zeros), out, input);
   scratch.free(zeros);
 }
@@ -295,7 +282,7 @@ function productsPackingFilter(
         : scratch.allocate([1, inChannels, outChannels]),
     );
     const { heap, offsetOf } = float32Heap(backend, taps);
-    passes(backend, heap, variant, outChannels).filter(
+    winogradPasses(backend, heap, variant, outChannels).filter(
       offsetOf(taps),
       inChannels,
       outChannels,
@@ -339,7 +326,7 @@ function productsPackingInput(
   const outChannels = taps.shape[2]!;
   const uT = Array.from({ length: k }, () => scratch.allocate([1, outChannels, inChannels]));
   const { heap, offsetOf } = float32Heap(backend, taps);
-  passes(backend, heap, variant, inChannels).filter(
+  winogradPasses(backend, heap, variant, inChannels).filter(
     offsetOf(taps),
     outChannels,
     inChannels,

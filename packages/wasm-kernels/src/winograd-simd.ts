@@ -1,6 +1,18 @@
-import type { SimdKernels } from './simd/simd-module.js';
-import type { WinogradPasses } from './winograd-transforms.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { type SimdKernels, simdKernels, simdSupported } from './simd/simd-module.js';
+import { jsPasses, type WinogradPasses } from './winograd-transforms.js';
 import type { WinogradVariant } from './winograd-variants.js';
+
+/** The SIMD passes where the module runs and the channels come in fours, else JavaScript's on `heap`. */
+export function winogradPasses(
+  backend: BackendWasm,
+  heap: Float32Array,
+  variant: WinogradVariant,
+  channels: number,
+): WinogradPasses {
+  if (channels % 4 === 0 && simdSupported()) return simdPasses(simdKernels(backend), variant);
+  return jsPasses(heap, variant);
+}
 
 type Fn = (...args: number[]) => void;
 

@@ -310,64 +310,68 @@ class Sandwich {
   }
 }
 
+/**
+ * A tile pass in JavaScript: for each of `count` tiles, per channel, the values at the source offsets
+ * through `transform` to the target offsets; the image side steps by `step` a tile, the [tiles, C]
+ * matrix side by `channels` (from tile number `tile` on).
+ */
+function jsTilePass(
+  heap: Float32Array,
+  transform: Sandwich,
+  sourceCount: number,
+  targetCount: number,
+  imageSide: 'source' | 'target',
+): (
+  sources: Int32Array,
+  targets: Int32Array,
+  tile: number,
+  channels: number,
+  count: number,
+  step: number,
+) => void {
+  const values = new Float64Array(sourceCount);
+  const result = new Float64Array(targetCount);
+  return (sources, targets, tile, channels, count, step) => {
+    for (let t = 0; t < count; t++) {
+      const image = t * step;
+      const matrix = (tile + t) * channels;
+      const sourceShift = imageSide === 'source' ? image : matrix;
+      const targetShift = imageSide === 'source' ? matrix : image;
+      for (let c = 0; c < channels; c++) {
+        for (let k = 0; k < sourceCount; k++) values[k] = heap[sources[k]! + sourceShift + c]!;
+        transform.apply(values, result);
+        for (let k = 0; k < targetCount; k++) heap[targets[k]! + targetShift + c] = result[k]!;
+      }
+    }
+  };
+}
+
 /** The passes of `variant` in JavaScript on `heap`, one channel at a time (any channel count). */
 export function jsPasses(heap: Float32Array, variant: WinogradVariant): WinogradPasses {
   const { alpha, m, BT, G, AT } = variant;
-  const inputT = new Sandwich(BT, BT);
-  const outputT = new Sandwich(AT, AT);
+  const patch = alpha * alpha;
+  const A = transposed(AT);
   const filterT = new Sandwich(G, G);
-  const outputGradT = new Sandwich(transposed(AT), transposed(AT));
   const filterGradT = new Sandwich(transposed(G), transposed(G));
-  const patch = new Float64Array(alpha * alpha);
-  const result = new Float64Array(alpha * alpha);
+  const values = new Float64Array(patch);
   const taps = new Float64Array(9);
   return {
-    input(src, dst, tile, channels, count, step) {
-      for (let t = 0; t < count; t++) {
-        const base = (tile + t) * channels;
-        const shift = t * step;
-        for (let c = 0; c < channels; c++) {
-          for (let k = 0; k < alpha * alpha; k++) patch[k] = heap[src[k]! + shift + c]!;
-          inputT.apply(patch, result);
-          for (let k = 0; k < alpha * alpha; k++) heap[dst[k]! + base + c] = result[k]!;
-        }
-      }
-    },
-    output(products, out, tile, channels, count, step) {
-      for (let t = 0; t < count; t++) {
-        const base = (tile + t) * channels;
-        const shift = t * step;
-        for (let c = 0; c < channels; c++) {
-          for (let k = 0; k < alpha * alpha; k++) patch[k] = heap[products[k]! + base + c]!;
-          outputT.apply(patch, result);
-          for (let k = 0; k < m * m; k++) heap[out[k]! + shift + c] = result[k]!;
-        }
-      }
-    },
+    input: jsTilePass(heap, new Sandwich(BT, BT), patch, patch, 'source'),
+    output: jsTilePass(heap, new Sandwich(AT, AT), patch, m * m, 'target'),
+    outputGrad: jsTilePass(heap, new Sandwich(A, A), m * m, patch, 'source'),
     filter(filter, inChannels, outChannels, out) {
       const tap = inChannels * outChannels;
       for (let i = 0; i < tap; i++) {
         for (let k = 0; k < 9; k++) taps[k] = heap[filter + k * tap + i]!;
-        filterT.apply(taps, result);
-        for (let k = 0; k < alpha * alpha; k++) heap[out[k]! + i] = result[k]!;
-      }
-    },
-    outputGrad(src, dst, tile, channels, count, step) {
-      for (let t = 0; t < count; t++) {
-        const base = (tile + t) * channels;
-        const shift = t * step;
-        for (let c = 0; c < channels; c++) {
-          for (let k = 0; k < m * m; k++) patch[k] = heap[src[k]! + shift + c]!;
-          outputGradT.apply(patch, result);
-          for (let k = 0; k < alpha * alpha; k++) heap[dst[k]! + base + c] = result[k]!;
-        }
+        filterT.apply(taps, values);
+        for (let k = 0; k < patch; k++) heap[out[k]! + i] = values[k]!;
       }
     },
     filterGrad(products, dW, inChannels, outChannels) {
       const tap = inChannels * outChannels;
       for (let i = 0; i < tap; i++) {
-        for (let k = 0; k < alpha * alpha; k++) patch[k] = heap[products[k]! + i]!;
-        filterGradT.apply(patch, taps);
+        for (let k = 0; k < patch; k++) values[k] = heap[products[k]! + i]!;
+        filterGradT.apply(values, taps);
         for (let k = 0; k < 9; k++) heap[dW + k * tap + i] = taps[k]!;
       }
     },

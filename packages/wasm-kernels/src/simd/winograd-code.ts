@@ -120,100 +120,84 @@ function tileRun(
   );
 }
 
-export function winogradInputFunction(variant: WinogradVariant): FunctionBuilder {
-  const { alpha, m, BT } = variant;
-  const f = new FunctionBuilder(`wino_in_${m}`);
-  const src = f.paramList(alpha * alpha, T.i32);
-  const dst = f.paramList(alpha * alpha, T.i32);
+/**
+ * A per-tile pass: loads the values at the source addresses, stores L · X · Rᵀ at the target addresses,
+ * for a run of tiles (`tileRun`); the image side (`'source'` or `'target'`) steps by `step`, the
+ * [tiles, C] matrix side by `bytes`. Parameters: the sources, the targets, then `tileRunParams`'.
+ */
+function tilePassFunction(
+  name: string,
+  L: number[][],
+  R: number[][],
+  sourceCount: number,
+  imageSide: 'source' | 'target',
+): FunctionBuilder {
+  const f = new FunctionBuilder(name);
+  const sources = f.paramList(sourceCount, T.i32);
+  const targets = f.paramList(L.length * R.length, T.i32);
   const run = tileRunParams(f);
-  const patch = f.localList(alpha * alpha, T.v128);
-  const body: Code[] = src.map((s, k) => [...address(s, run.c), ...I.vLoad(), ...I.set(patch[k]!)]);
+  const values = f.localList(sourceCount, T.v128);
+  const body: Code[] = sources.map((s, k) => [...address(s, run.c), ...I.vLoad(), ...I.set(values[k]!)]);
   body.push(
-    ...sandwich(f, BT, BT, patch, (k, value) => [...address(dst[k]!, run.c), ...value, ...I.vStore()]),
+    ...sandwich(f, L, R, values, (k, value) => [...address(targets[k]!, run.c), ...value, ...I.vStore()]),
   );
-  f.emit(tileRun(run, body, src, dst));
+  const [stepped, perTile] = imageSide === 'source' ? [sources, targets] : [targets, sources];
+  f.emit(tileRun(run, body, stepped, perTile));
   return f;
 }
 
-export function winogradOutputFunction(variant: WinogradVariant): FunctionBuilder {
-  const { alpha, m, AT } = variant;
-  const f = new FunctionBuilder(`wino_out_${m}`);
-  const products = f.paramList(alpha * alpha, T.i32);
-  const out = f.paramList(m * m, T.i32);
-  const run = tileRunParams(f);
-  const values = f.localList(alpha * alpha, T.v128);
-  const body: Code[] = products.map((p, k) => [...address(p, run.c), ...I.vLoad(), ...I.set(values[k]!)]);
-  body.push(
-    ...sandwich(f, AT, AT, values, (k, value) => [...address(out[k]!, run.c), ...value, ...I.vStore()]),
-  );
-  f.emit(tileRun(run, body, out, products));
-  return f;
+export function winogradInputFunction({ alpha, m, BT }: WinogradVariant): FunctionBuilder {
+  return tilePassFunction(`wino_in_${m}`, BT, BT, alpha * alpha, 'source');
 }
+
+export function winogradOutputFunction({ alpha, m, AT }: WinogradVariant): FunctionBuilder {
+  return tilePassFunction(`wino_out_${m}`, AT, AT, alpha * alpha, 'target');
+}
+
+/** Byte address `base + k·tap + c` (tap k of the entry at byte offset c). */
+const tapAddress = (base: number, tap: number, k: number, c: number): Code => [
+  ...g(base),
+  ...g(tap),
+  ...I.i32(k),
+  ...I.i32Mul,
+  ...I.i32Add,
+  ...g(c),
+  ...I.i32Add,
+];
 
 export function winogradFilterFunction(variant: WinogradVariant): FunctionBuilder {
   const { alpha, m, G } = variant;
   const f = new FunctionBuilder(`wino_filter_${m}`);
   const src = f.param(T.i32);
   const tap = f.param(T.i32);
-  const dst = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
+  const dst = f.paramList(alpha * alpha, T.i32);
   const bytes = f.param(T.i32);
   const c = f.local(T.i32);
-  const taps = Array.from({ length: 9 }, () => f.local(T.v128));
-  const body: Code[] = taps.map((local, k) => [
-    ...g(src),
-    ...g(tap),
-    ...I.i32(k),
-    ...I.i32Mul,
-    ...I.i32Add,
-    ...g(c),
-    ...I.i32Add,
-    ...I.vLoad(),
-    ...I.set(local),
-  ]);
+  const taps = f.localList(9, T.v128);
+  const body: Code[] = taps.map((local, k) => [...tapAddress(src, tap, k, c), ...I.vLoad(), ...I.set(local)]);
   body.push(...sandwich(f, G, G, taps, (k, value) => [...address(dst[k]!, c), ...value, ...I.vStore()]));
   f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
   return f;
 }
 
-export function winogradOutputGradFunction(variant: WinogradVariant): FunctionBuilder {
-  const { alpha, m, AT } = variant;
+export function winogradOutputGradFunction({ m, AT }: WinogradVariant): FunctionBuilder {
   const A = transposed(AT);
-  const f = new FunctionBuilder(`wino_dy_${m}`);
-  const src = f.paramList(m * m, T.i32);
-  const dst = f.paramList(alpha * alpha, T.i32);
-  const run = tileRunParams(f);
-  const values = f.localList(m * m, T.v128);
-  const body: Code[] = src.map((s, k) => [...address(s, run.c), ...I.vLoad(), ...I.set(values[k]!)]);
-  body.push(
-    ...sandwich(f, A, A, values, (k, value) => [...address(dst[k]!, run.c), ...value, ...I.vStore()]),
-  );
-  f.emit(tileRun(run, body, src, dst));
-  return f;
+  return tilePassFunction(`wino_dy_${m}`, A, A, m * m, 'source');
 }
 
 export function winogradFilterGradFunction(variant: WinogradVariant): FunctionBuilder {
   const { alpha, m, G } = variant;
   const GT = transposed(G);
   const f = new FunctionBuilder(`wino_fgrad_${m}`);
-  const products = Array.from({ length: alpha * alpha }, () => f.param(T.i32));
+  const products = f.paramList(alpha * alpha, T.i32);
   const dst = f.param(T.i32);
   const tap = f.param(T.i32);
   const bytes = f.param(T.i32);
   const c = f.local(T.i32);
-  const values = Array.from({ length: alpha * alpha }, () => f.local(T.v128));
+  const values = f.localList(alpha * alpha, T.v128);
   const body: Code[] = products.map((p, k) => [...address(p, c), ...I.vLoad(), ...I.set(values[k]!)]);
   body.push(
-    ...sandwich(f, GT, GT, values, (k, value) => [
-      ...g(dst),
-      ...g(tap),
-      ...I.i32(k),
-      ...I.i32Mul,
-      ...I.i32Add,
-      ...g(c),
-      ...I.i32Add,
-      ...value,
-      ...I.vStore(),
-    ]),
+    ...sandwich(f, GT, GT, values, (k, value) => [...tapAddress(dst, tap, k, c), ...value, ...I.vStore()]),
   );
   f.emit(forRange(c, I.i32(0), g(bytes), 16, ...body));
   return f;
