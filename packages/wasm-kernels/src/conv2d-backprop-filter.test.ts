@@ -100,11 +100,11 @@ describe('Conv2DBackpropFilter on wasm', () => {
     expect(variant([1, 80, 120, 64], [1, 40, 60, 128], 2)).toBe('im2col'); // layer2.0, stride 2
     expect(variant([1, 320, 480, 3], [1, 320, 480, 64])).toBe('im2col'); // 3 input channels
     expect(variant([1, 4, 4, 64], [1, 4, 4, 64])).toBe('im2col'); // a handful of tiles
-    expect(variant([1, 24, 24, 128], [1, 24, 24, 128])).toBe('F(4x4,3x3)'); // the next test's
+    expect(variant([1, 32, 32, 128], [1, 32, 32, 128])).toBe('F(4x4,3x3)'); // the next test's
   });
 
   it("gives the im2col product's dW by its own Winograd route (ResNet-like channels; cpu would take seconds)", async () => {
-    const c: FilterGradCase = { x: [1, 24, 24, 128], kernel: [3, 3], outChannels: 128, strides: 1, pad: 1 };
+    const c: FilterGradCase = { x: [1, 32, 32, 128], kernel: [3, 3], outChannels: 128, strides: 1, pad: 1 };
     const xValues = seededValues(tf.util.sizeFromShape(c.x), 5);
     const dyValues = seededValues(tf.util.sizeFromShape(c.x), 6);
     const attrs = { strides: 1, pad: 1, dataFormat: 'NHWC', filterShape: filterShapeOf(c) };
