@@ -27,7 +27,8 @@ next to PyTorch (bench/pytorch_fcn.py), one PyTorch run right before each TF.js 
   --backends LIST        backends to time, in order (default ${DEFAULT_BACKENDS.join(',')}; one that
                          cannot start is skipped with the reason)
   --iters N              timed runs per measurement; the median is reported (default 3)
-  --warmup N             untimed runs first (default 1)
+  --warmup N             untimed runs first (default 2: on wasm a forward's first two calls with
+                         new weights transform and pack them, which later calls reuse)
   --size HxW             input height and width (default 320x480)
   --cpu-full             time the cpu backend at every batch, training step included
                          (default: smallest batch, forward only, one run: ~100x slower than PyTorch)
@@ -56,7 +57,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | null {
       batches: { type: 'string', default: '1,4' },
       backends: { type: 'string', default: DEFAULT_BACKENDS.join(',') },
       iters: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '1' },
+      warmup: { type: 'string', default: '2' },
       size: { type: 'string', default: '320x480' },
       'cpu-full': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },

@@ -29,6 +29,9 @@ import { SOFTWARE_GPU_QUICK, softwareGpuLabel } from './software-gpu.js';
 import { formatTable, type Row } from './table.js';
 
 const SGD = { lr: 0.1, weightDecay: 1e-3 };
+/** "1 warm-up", "2 warm-ups". */
+const warmUps = (count: number) => `${count} warm-up${count === 1 ? '' : 's'}`;
+
 /** The cpu backend by default: one forward run at the smallest batch, no warm-up. */
 const CPU_QUICK = { warmup: 0, iters: 1 };
 
@@ -114,7 +117,7 @@ async function main(): Promise<number> {
     if (softwareGpu) {
       notes.push(
         `${softwareGpu}: a software GPU, running on the CPU (${info.details?.[0]}): batch ${batches[0]}, ` +
-          `${iters} run after ${warmup} warm-up; it shows the GPU path runs, not how fast a GPU is`,
+          `${iters} run after ${warmUps(warmup)}; it shows the GPU path runs, not how fast a GPU is`,
       );
     }
     if (quickCpu) {
@@ -217,7 +220,7 @@ async function main(): Promise<number> {
     const lines = [
       `FCN ResNet-18 (${RESNET18_TRUNK_PARAMETERS.toLocaleString('en')} trunk parameters), input N x ${height} x ` +
         `${width} x 3, ${NUM_CLASSES} classes; train step = forward + softmax cross-entropy + backward + ` +
-        `SGD(lr ${SGD.lr}, wd ${SGD.weightDecay}); median of ${options.iters} after ${options.warmup} warm-up`,
+        `SGD(lr ${SGD.lr}, wd ${SGD.weightDecay}); median of ${options.iters} after ${warmUps(options.warmup)}`,
       '',
       formatTable(rows),
       '',
@@ -226,7 +229,7 @@ async function main(): Promise<number> {
       lines.push(
         `FCN-ResNet50 (torchvision fcn_resnet50, ${RESNET50_FCN_PARAMETERS.toLocaleString('en')} parameters, no aux ` +
           `head), eval forward of 1 x ${r50Run.height} x ${r50Run.width} x 3, ${NUM_CLASSES} classes; median of ` +
-          `${r50Run.iters} after ${r50Run.warmup} warm-up`,
+          `${r50Run.iters} after ${warmUps(r50Run.warmup)}`,
         '',
         formatResnet50Table(resnet50Rows),
         '',
