@@ -9,6 +9,7 @@ import {
   useWasmWithTrainingKernels,
   valuesOn,
 } from './testing/compare-backends.js';
+import { prefersWinograd } from './winograd-conv.js';
 
 interface ForwardCase {
   x: [number, number, number, number];
@@ -34,7 +35,9 @@ describe('Conv2D on wasm', () => {
   });
 
   it('takes the matrix product for a large filter and a small output only', () => {
-    expect(prefersGemmForward([3, 3, 512, 512], 150, [1, 1])).toBe(true); // ResNet-18 layer4, batch 1
+    expect(prefersGemmForward([3, 3, 256, 512], 150, [1, 1])).toBe(true); // ResNet-18 layer4.0 (stride 2), batch 1
+    expect(prefersGemmForward([3, 3, 512, 512], 150, [1, 1])).toBe(true); // layer4, batch 1: Winograd's first
+    expect(prefersWinograd([3, 3, 512, 512], [1, 1], 150, false)).toBe(true);
     expect(prefersGemmForward([3, 3, 512, 512], 600, [1, 1])).toBe(false); // batch 4
     expect(prefersGemmForward([3, 3, 64, 64], 9600, [1, 1])).toBe(false); // layer1
     expect(prefersGemmForward([3, 3, 512, 512], 150, [2, 2])).toBe(false); // dilated
@@ -45,6 +48,8 @@ describe('Conv2D on wasm', () => {
     for (const c of cases) {
       const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
       const pixels = info.batchSize * info.outHeight * info.outWidth;
+      const strides: [number, number] = [info.strideHeight, info.strideWidth];
+      expect(prefersWinograd(c.filter, strides, pixels, false), `${c.x} ${c.filter}: Winograd`).toBe(false);
       expect(prefersGemmForward(c.filter, pixels, [1, 1]), `${c.x} ${c.filter}`).toBe(true);
     }
   });

@@ -27,8 +27,9 @@ const packed = new WeakSet<object>();
  * Whether the forward convolution is cheaper as {@link convByGemm}: XNNPACK packs a filter the first
  * time a `Conv2D` sees it (about 10 ns a weight here) and caches it, so inference pays once but a
  * training step, whose weights are new every step, pays every time. Where the filter is large and the
- * output small (ResNet-18's layer4 at batch 1: 2.4 M weights, 150 output pixels), one matrix product that
- * packs the im2col matrix instead is cheaper. A filter seen before goes to XNNPACK, which has it packed.
+ * output small (ResNet-18's layer4.0 at batch 1: 1.2 M weights, stride 2, 150 output pixels), one matrix
+ * product that packs the im2col matrix instead is cheaper. A filter seen before goes to XNNPACK, which
+ * has it packed; 3x3 stride-1 filters go to Winograd first ({@link prefersWinograd}).
  */
 export function prefersGemmForward(
   filterShape: number[],
@@ -46,8 +47,9 @@ export function prefersGemmForward(
 }
 
 /**
- * `Conv2D` for the wasm backend: the shipped XNNPACK kernel, except a float32 NHWC convolution whose
- * new filter is large next to its output ({@link prefersGemmForward}), done as {@link convByGemm}.
+ * `Conv2D` for the wasm backend: the shipped XNNPACK kernel, except float32 NHWC convolutions that
+ * Winograd takes ({@link prefersWinograd}: 3x3 stride 1, enough tiles) and, of the others, those whose
+ * new filter is large next to their output ({@link prefersGemmForward}), done as {@link convByGemm}.
  */
 export function conv2d(args: {
   inputs: { x: TensorInfo; filter: TensorInfo };
