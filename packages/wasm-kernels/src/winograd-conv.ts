@@ -236,6 +236,7 @@ function tapsInLayout(
   }
   return out;
 }
+
 /** Vₖ of every tile of `x` into `out` (the alpha² matrices [tiles, Cin] at element offsets `out[k]`). */
 function inputTransform(
   scratch: WasmScratch,
