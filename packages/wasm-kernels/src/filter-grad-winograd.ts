@@ -5,8 +5,9 @@ import { float32Heap } from './heap.js';
 import { simdSupported } from './simd/simd-module.js';
 import { matrixTranspose, transposeOnHeap } from './transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
+import { inputTransform } from './winograd-conv.js';
 import { winogradPasses } from './winograd-simd.js';
-import { tileCount, transformInput, transformOutputGrad, winogradTiling } from './winograd-transforms.js';
+import { tileCount, transformOutputGrad, winogradTiling } from './winograd-transforms.js';
 import { F2X2_3X3, F4X4_3X3, type WinogradVariant } from './winograd-variants.js';
 import { PASS_NS, productNs } from './xnnpack-costs.js';
 
@@ -44,21 +45,19 @@ export function filterGradByWinograd(
   const { tiles } = tiling;
   const v = scratch.allocate([k, tiles, inChannels]);
   const d = Array.from({ length: k }, () => scratch.allocate([1, tiles, outChannels]));
-  // A row of zeros for x and for dy (outside the image both transforms read a zero row).
-  const zeroCount = Math.max(x.shape[2]! * inChannels, dy.shape[2]! * outChannels);
-  const zeros = scratch.allocate([zeroCount]);
+  const vStart = float32Heap(backend, v).offsetOf(v);
+  inputTransform(
+    scratch,
+    x,
+    tiling,
+    variant,
+    Array.from({ length: k }, (_, i) => vStart + i * tiles * inChannels),
+  );
+  // D = A dy Aᵀ; outputs of a tile outside the image read a row of zeros.
+  const zeros = scratch.allocate([dy.shape[2]!, outChannels]);
   {
     const { heap, offsetOf } = float32Heap(backend, zeros);
-    heap.fill(0, offsetOf(zeros), offsetOf(zeros) + zeroCount);
-    const vk = Array.from({ length: k }, (_, i) => offsetOf(v) + i * tiles * inChannels);
-    transformInput(
-      offsetOf(x),
-      inChannels,
-      tiling,
-      offsetOf(zeros),
-      vk,
-      winogradPasses(backend, heap, variant, inChannels).input,
-    );
+    heap.fill(0, offsetOf(zeros), offsetOf(zeros) + dy.shape[2]! * outChannels);
     const { outputGrad } = winogradPasses(backend, heap, variant, outChannels);
     transformOutputGrad(offsetOf(dy), outChannels, tiling, offsetOf(zeros), d.map(offsetOf), outputGrad);
   }

@@ -237,8 +237,11 @@ function tapsInLayout(
   return out;
 }
 
-/** Vₖ of every tile of `x` into `out` (the alpha² matrices [tiles, Cin] at element offsets `out[k]`). */
-function inputTransform(
+/**
+ * Vₖ of every tile of `x` into `out` (the alpha² matrices [tiles, Cin] at element offsets `out[k]`), taps
+ * outside `x` reading a row of zeros made for the call.
+ */
+export function inputTransform(
   scratch: WasmScratch,
   x: TensorInfo,
   tiling: WinogradTiling,
