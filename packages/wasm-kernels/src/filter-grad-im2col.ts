@@ -3,6 +3,7 @@ import type { ForwardConv } from './conv-geometry.js';
 import { float32Heap } from './heap.js';
 import { im2colTransposed, widthPhaseMajor } from './im2col.js';
 import type { WasmScratch } from './wasm-scratch.js';
+import { PASS_NS, productNs } from './xnnpack-costs.js';
 
 /**
  * Contraction length (output pixels) per matrix product. XNNPACK's fully-connected kernel does not
@@ -44,6 +45,25 @@ export function filterGradByIm2col(
     sum = scratch.accumulate(sum, part);
   }
   return scratch.run('Reshape', { x: sum! }, { shape: [filterH, filterW, inChannels, outChannels] });
+}
+
+/**
+ * The estimated time of {@link filterGradByIm2col} (`xnnpack-costs.ts`): one product per chunk, each
+ * packing its `dy` rows, the im2col's values and the width-phase-major copy of x.
+ */
+export function filterGradIm2colCostNs(
+  conv: ForwardConv,
+  inputShape: number[],
+  dyPixels: number,
+  outChannels: number,
+): number {
+  const [kh, kw] = conv.filter;
+  const col = dyPixels * kh * kw * inputShape[3]!;
+  const chunks = Math.ceil(dyPixels / defaultPixelsPerChunk);
+  return (
+    productNs(dyPixels * outChannels, chunks, 2 * col * outChannels) +
+    PASS_NS * (col + inputShape.reduce((a, b) => a * b, 1))
+  );
 }
 
 /** Image rows `[r0, r1)` (`r = n*H + h`) of an NHWC tensor as a `[1, pixels, C]` matrix (a copy). */

@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ForwardConv } from './conv-geometry.js';
-import { defaultPixelsPerChunk } from './filter-grad-im2col.js';
+import { filterGradIm2colCostNs } from './filter-grad-im2col.js';
 import { float32Heap } from './heap.js';
 import { simdSupported } from './simd/simd-module.js';
 import { matrixTranspose, transposeOnHeap } from './transpose.js';
@@ -99,13 +99,8 @@ export function winogradFilterGradVariant(
   const [batch, outHeight, outWidth, outChannels] = dyShape as [number, number, number, number];
   if (kh !== 3 || kw !== 3 || sh !== 1 || sw !== 1 || !simdSupported()) return null;
   if (inChannels < 16 || outChannels < 16) return null;
-  const pixels = batch * outHeight * outWidth;
-  const chunks = Math.ceil(pixels / defaultPixelsPerChunk);
-  const im2col =
-    productNs(pixels * outChannels, chunks, 2 * pixels * 9 * inChannels * outChannels) +
-    PASS_NS * (pixels * 9 * inChannels + inputShape.reduce((a, b) => a * b, 1));
   let best: WinogradVariant | null = null;
-  let bestNs = im2col;
+  let bestNs = filterGradIm2colCostNs(conv, inputShape, batch * outHeight * outWidth, outChannels);
   for (const variant of [F2X2_3X3, F4X4_3X3]) {
     const k = variant.alpha * variant.alpha;
     const tiles = tileCount(dyShape, [1, 1], variant.m);
